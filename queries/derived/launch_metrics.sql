@@ -1,0 +1,105 @@
+-- launch_metrics: one row per launch, the comparison (the resolution rule, see schemas/launch_metrics.yaml).
+-- Used by `launchbench build` to write dataset/data/launch_metrics.parquet and by validation to recompute it.
+-- Grain: one row per launch. Reads the views launches, observations, claims, timeline, reactions.
+with
+
+launches_ as (select * from launches),
+observations_ as (select * from observations where rank <> 'deprecated'),
+claims_ as (select * from claims),
+
+-- every candidate figure, tagged with the launch-level quantity it feeds
+delay_candidates as (
+    select launch_id, rank, reporter_kind, value_num as v
+    from observations_ where metric = 'delay_minutes'
+    union all
+    select o.launch_id, o.rank, o.reporter_kind,
+           epoch(o.value_time_utc - l.scheduled_start_utc) / 60.0 as v
+    from observations_ o join launches_ l using (launch_id)
+    where o.metric = 'conversation_start'
+),
+
+-- point = lower median of preferred rows if any, else of all; low/high over all non-deprecated rows
+delay as (
+    select launch_id,
+           coalesce(quantile_disc(v, 0.5) filter (where rank = 'preferred'), quantile_disc(v, 0.5)) as delay_minutes,
+           min(v) as delay_minutes_low,
+           max(v) as delay_minutes_high
+    from delay_candidates group by launch_id
+),
+
+conversation as (
+    select launch_id,
+           coalesce(quantile_disc(value_time_utc, 0.5) filter (where rank = 'preferred'),
+                    quantile_disc(value_time_utc, 0.5)) as conversation_start_utc
+    from observations_ where metric = 'conversation_start' group by launch_id
+),
+
+peaks as (
+    select launch_id,
+           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred'),
+                    quantile_disc(value_num, 0.5)) as peak_listeners,
+           min(value_num) as peak_listeners_low,
+           max(value_num) as peak_listeners_high,
+           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred' and independent),
+                    quantile_disc(value_num, 0.5) filter (where independent)) as peak_listeners_independent,
+           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred' and interested),
+                    quantile_disc(value_num, 0.5) filter (where interested)) as peak_listeners_claimed
+    from (
+        select *,
+               reporter_kind in ('news_outlet', 'wire_service', 'outage_tracker', 'analyst') as independent,
+               reporter_kind in ('platform_owner', 'platform', 'host', 'campaign') as interested
+        from observations_ where metric = 'peak_concurrent_listeners'
+    ) group by launch_id
+),
+
+duration as (
+    select launch_id,
+           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred'),
+                    quantile_disc(value_num, 0.5)) as duration_minutes
+    from observations_ where metric = 'duration_minutes' group by launch_id
+),
+
+first_cause as (
+    select launch_id, claim_kind as claimed_cause, statement as claimed_cause_statement,
+           verdict as claimed_cause_verdict
+    from claims_
+    where claim_kind like 'cause\_%' escape '\'
+      and claimant_kind in ('platform_owner', 'platform', 'host', 'campaign')
+    qualify row_number() over (partition by launch_id order by made_at_utc nulls last, claim_id) = 1
+),
+
+cited as (
+    select launch_id, source_id from observations
+    union select launch_id, source_id from claims
+    union select launch_id, unnest(evidence_source_ids) from claims
+    union select launch_id, source_id from timeline
+    union select launch_id, source_id from reactions
+),
+
+counts as (
+    select l.launch_id,
+           (select count(distinct source_id) from cited c where c.launch_id = l.launch_id) as n_sources,
+           (select count(*) from observations o where o.launch_id = l.launch_id) as n_observations
+    from launches_ l
+),
+
+final as (
+    select l.launch_id, l.title, l.platform_id, l.local_timezone, l.scheduled_start_utc,
+           conversation.conversation_start_utc,
+           delay.delay_minutes, delay.delay_minutes_low, delay.delay_minutes_high,
+           l.relaunched,
+           peaks.peak_listeners, peaks.peak_listeners_low, peaks.peak_listeners_high,
+           peaks.peak_listeners_independent, peaks.peak_listeners_claimed,
+           duration.duration_minutes,
+           first_cause.claimed_cause, first_cause.claimed_cause_statement, first_cause.claimed_cause_verdict,
+           counts.n_sources, counts.n_observations
+    from launches_ l
+    left join conversation using (launch_id)
+    left join delay using (launch_id)
+    left join peaks using (launch_id)
+    left join duration using (launch_id)
+    left join first_cause using (launch_id)
+    join counts using (launch_id)
+)
+
+select * from final order by launch_id

@@ -1,0 +1,100 @@
+"""Stage 2: records -> Parquet. Deterministic (same records, same bytes) and atomic (all or nothing).
+
+Rows are sorted by primary key and written with the schema's Arrow types and fixed writer options, with no
+wall-clock time anywhere. The derived table launch_metrics is computed by DuckDB from the freshly written
+tables with queries/derived/launch_metrics.sql, the one written statement of the resolution rule.
+"""
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from launchbench.paths import data_dir as default_data_dir, queries_dir, records_dir as default_records_dir
+from launchbench.records import read_records
+from launchbench.schema import Table, load_schemas
+
+METRICS_SQL = "derived/launch_metrics.sql"
+
+
+def _sort_key(table: Table):
+    return lambda row: tuple(row[k] for k in table.primary_key)
+
+
+def _write(table: Table, arrow_table: pa.Table, folder: Path) -> None:
+    # Fixed options only: the file depends on nothing but the rows and the pyarrow version.
+    pq.write_table(arrow_table, folder / f"{table.name}.parquet", compression="zstd",
+                   write_statistics=True, use_dictionary=True, store_schema=True)
+
+
+def derive_launch_metrics(folder: Path) -> pa.Table:
+    """Run the resolution rule over the Parquet in `folder`; returns launch_metrics with its schema."""
+    from launchbench.db import connect
+
+    table = load_schemas()["launch_metrics"]
+    sql = (queries_dir() / METRICS_SQL).read_text(encoding="utf-8")
+    con = connect(folder)
+    try:
+        result = con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+    if result.column_names != table.column_names:
+        raise RuntimeError(f"{METRICS_SQL} returns columns {result.column_names}, "
+                           f"schemas/launch_metrics.yaml says {table.column_names}")
+    return result.cast(table.arrow_schema())
+
+
+def build_into(folder: Path, records: Path) -> dict[str, int]:
+    """Write every table into `folder`; returns rows per table. Raises RecordError on bad records."""
+    schemas = load_schemas()
+    rows = read_records(records)
+    counts = {}
+    for name, table in schemas.items():
+        if table.derived:
+            continue
+        ordered = sorted(rows[name], key=_sort_key(table))
+        arrow_table = pa.Table.from_pylist(ordered, schema=table.arrow_schema())
+        _write(table, arrow_table, folder)
+        counts[name] = arrow_table.num_rows
+    metrics_table = derive_launch_metrics(folder)
+    _write(schemas["launch_metrics"], metrics_table, folder)
+    counts["launch_metrics"] = metrics_table.num_rows
+    return counts
+
+
+def build(out: Path | None = None, records: Path | None = None) -> dict[str, int]:
+    """Build into a temporary folder beside `out`, then swap it in; a failure leaves `out` untouched."""
+    out = Path(out) if out else default_data_dir()
+    records = Path(records) if records else default_records_dir()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
+    try:
+        counts = build_into(staging, records)
+        if out.exists():
+            retired = out.with_name(f".{out.name}-old")
+            shutil.rmtree(retired, ignore_errors=True)
+            out.rename(retired)
+            staging.rename(out)
+            shutil.rmtree(retired)
+        else:
+            staging.rename(out)
+        return counts
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def stale_files(out: Path | None = None, records: Path | None = None) -> list[str]:
+    """Files in `out` that differ from a fresh build (missing, extra or changed); empty when up to date."""
+    out = Path(out) if out else default_data_dir()
+    records = Path(records) if records else default_records_dir()
+    with tempfile.TemporaryDirectory(prefix=".check-") as tmp:
+        build_into(Path(tmp), records)
+        fresh = {p.name for p in Path(tmp).glob("*.parquet")}
+        existing = {p.name for p in out.glob("*.parquet")} if out.exists() else set()
+        changed = [n for n in sorted(fresh & existing)
+                   if not filecmp.cmp(Path(tmp) / n, out / n, shallow=False)]
+        return sorted((fresh ^ existing) | set(changed))

@@ -1,0 +1,100 @@
+"""`launchbench compare`: the launches side by side, from launch_metrics on the committed Parquet.
+
+Only DuckDB and the standard library are imported here, so the command answers at once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from launchbench.db import connect
+
+FORMATS = ("table", "markdown", "csv", "json")
+
+# Human rows for table/markdown: label -> SQL expression over launch_metrics (one column per launch).
+_DISPLAY_SQL = """
+select
+    launch_id,
+    platform_id,
+    strftime(scheduled_start_utc, '%Y-%m-%d %H:%M') || ' UTC' as sched_utc,
+    strftime(timezone(local_timezone, scheduled_start_utc), '%H:%M') || ' ' || local_timezone as sched_local,
+    coalesce(strftime(conversation_start_utc, '%H:%M') || ' UTC', '-') as start_utc,
+    coalesce(strftime(timezone(local_timezone, conversation_start_utc), '%H:%M') || ' local', '-') as start_local,
+    case when delay_minutes is null then '-' else
+        printf('%g min (%g to %g)', round(delay_minutes, 1), round(delay_minutes_low, 1), round(delay_minutes_high, 1))
+    end as delay,
+    case when relaunched then 'yes' else 'no' end as relaunched,
+    case when peak_listeners is null then '-' else
+        printf('%,d (%,d to %,d)', peak_listeners::bigint, peak_listeners_low::bigint, peak_listeners_high::bigint)
+    end as peak,
+    coalesce(printf('%,d', peak_listeners_independent::bigint), '-') as peak_indep,
+    coalesce(printf('%,d', peak_listeners_claimed::bigint), '-') as peak_claimed,
+    coalesce(printf('%g min', round(duration_minutes, 1)), '-') as duration,
+    coalesce(claimed_cause || ' (' || claimed_cause_verdict || ')', '-') as cause,
+    n_sources::varchar || ' sources, ' || n_observations::varchar || ' figures' as sourcing
+from launch_metrics order by scheduled_start_utc, launch_id
+"""
+_LABELS = {
+    "launch_id": "launch", "platform_id": "platform", "sched_utc": "scheduled start",
+    "sched_local": "scheduled (local)", "start_utc": "conversation start", "start_local": "started (local)",
+    "delay": "delay: point (range)", "relaunched": "relaunched", "peak": "peak listeners: point (range)",
+    "peak_indep": "peak, independent reports", "peak_claimed": "peak, claimed by hosts/platform",
+    "duration": "duration", "cause": "claimed cause (verdict)", "sourcing": "sources",
+}
+
+
+def metrics_rows(data_dir: Path | None = None) -> tuple[list[str], list[tuple]]:
+    con = connect(data_dir)
+    try:
+        cur = con.execute("select * from launch_metrics order by scheduled_start_utc, launch_id")
+        return [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        con.close()
+
+
+def _display_columns(data_dir) -> list[list[str]]:
+    con = connect(data_dir)
+    try:
+        cur = con.execute(_DISPLAY_SQL)
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    finally:
+        con.close()
+    # transpose: one line per field, one column per launch
+    return [[_LABELS[n], *[str(r[i]) for r in rows]] for i, n in enumerate(names)]
+
+
+def _render_table(lines: list[list[str]]) -> str:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    fmt = lambda line: "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(lines[0]), rule, *map(fmt, lines[1:])])
+
+
+def _render_markdown(lines: list[list[str]]) -> str:
+    esc = lambda s: s.replace("|", "\\|")
+    out = ["| " + " | ".join(map(esc, lines[0])) + " |", "|" + "---|" * len(lines[0])]
+    out += ["| " + " | ".join(map(esc, line)) + " |" for line in lines[1:]]
+    return "\n".join(out)
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def render(fmt: str = "table", data_dir: Path | None = None) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt in ("table", "markdown"):
+        lines = _display_columns(data_dir)
+        return _render_table(lines) if fmt == "table" else _render_markdown(lines)
+    names, rows = metrics_rows(data_dir)
+    if fmt == "json":
+        return json.dumps([{n: _jsonable(v) for n, v in zip(names, r)} for r in rows], indent=2)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows([[_jsonable(v) for v in r] for r in rows])
+    return buf.getvalue().rstrip("\n")

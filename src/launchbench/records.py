@@ -1,0 +1,281 @@
+"""Read the hand-edited YAML records and check them against the schemas.
+
+Stage 1 of the build: `dataset/records/` -> rows (one list of dicts per table, times in UTC).
+Every problem becomes a RecordIssue naming the file, the record and the field; all are collected so a
+contributor sees every mistake at once, and nothing is written when there is any.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from launchbench.schema import Column, Table, load_schemas, metrics
+
+REGISTRIES = ("platforms", "actors", "sources")  # dataset/records/<name>.yaml
+LAUNCH_CHILDREN = ("observations", "claims", "timeline", "reactions")  # lists inside a launch file
+
+
+@dataclass
+class RecordIssue:
+    file: str
+    record: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.record:
+            where += f": {self.record}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class RecordError(ValueError):
+    def __init__(self, issues: list[RecordIssue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps times and dates as text (we parse them, and insist on an offset)
+    and refuses duplicate keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_TIME_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def _read_yaml(path: Path, issues: list[RecordIssue]):
+    try:  # short, clickable paths when run from the repository
+        rel = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        rel = str(path)
+    try:
+        return rel, yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        issues.append(RecordIssue(rel, None, None, f"malformed YAML: {exc}".replace("\n", " ")))
+        return rel, None
+
+
+def _convert(col: Column, value, fail) -> object:
+    """Turn one record value into its table value, or call fail(message) and return None."""
+    if value is None:
+        if not col.nullable:
+            fail("is required but empty")
+        return None
+    t = col.type
+    if t == "string":
+        if not isinstance(value, str) or not value.strip():
+            return fail(f"expected non-empty text, got {value!r}")
+        if col.enum and value not in col.enum:
+            return fail(f"unknown value {value!r}; expected one of {', '.join(col.enum)}")
+        if col.pattern and not re.fullmatch(col.pattern, value):
+            return fail(f"{value!r} does not match the pattern {col.pattern}")
+        if col.max_length and len(value) > col.max_length:
+            return fail(f"is {len(value)} characters long; at most {col.max_length} allowed")
+        if col.timezone:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                return fail(f"{value!r} is not an IANA time zone")
+        return value
+    if t in ("int64", "float64"):
+        ok = isinstance(value, int) if t == "int64" else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok:
+            return fail(f"expected a {'whole ' if t == 'int64' else ''}number, got {value!r}")
+        if col.min is not None and value < col.min:
+            return fail(f"{value!r} is below the minimum {col.min}")
+        return float(value) if t == "float64" else value
+    if t == "bool":
+        if not isinstance(value, bool):
+            return fail(f"expected true or false, got {value!r}")
+        return value
+    if t == "timestamp":
+        if not isinstance(value, str) or not _TIME_WITH_OFFSET.match(value):
+            return fail(f"expected a time with its zone offset like 2023-05-24T18:00-04:00, got {value!r}")
+        return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc)
+    if t == "date":
+        try:
+            return dt.date.fromisoformat(value) if isinstance(value, str) else fail(f"expected YYYY-MM-DD, got {value!r}")
+        except ValueError:
+            return fail(f"expected YYYY-MM-DD, got {value!r}")
+    if t == "list<string>":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            return fail(f"expected a list of ids, got {value!r}")
+        return list(value)
+    raise AssertionError(t)
+
+
+def _convert_record(table: Table, raw, file: str, label: str, implied: dict, issues) -> dict | None:
+    """Check one record's fields against its table and return the row (None when it is not a mapping)."""
+    if not isinstance(raw, dict):
+        issues.append(RecordIssue(file, label, None, f"expected a mapping of fields, got {type(raw).__name__}"))
+        return None
+    writable = {c.record_field: c for c in table.columns if not c.derived and c.name not in implied}
+    for key in raw:
+        if key not in writable:
+            hint = f"; known fields: {', '.join(sorted(writable))}"
+            issues.append(RecordIssue(file, label, str(key), f"unknown field{hint}"))
+    row = dict(implied)
+    for fname, col in writable.items():
+        def fail(msg, fname=fname):
+            issues.append(RecordIssue(file, label, fname, msg))
+        if fname not in raw and not col.nullable:
+            fail("missing required field")
+            row[col.name] = None
+            continue
+        row[col.name] = _convert(col, raw.get(fname), fail)
+    return row
+
+
+def _label(table: Table, raw, index: int) -> str:
+    key = table.primary_key[0] if len(table.primary_key) == 1 else None  # timeline rows have no id of their own
+    ident = raw.get(key) if isinstance(raw, dict) and key else None
+    return f"{table.name}[{index}]" + (f" ({ident})" if ident else "")
+
+
+def read_records(root: Path) -> dict[str, list[dict]]:
+    """Read and check every record under `root` (dataset/records). Raises RecordError listing every issue."""
+    schemas = load_schemas()
+    issues: list[RecordIssue] = []
+    rows: dict[str, list[dict]] = {name: [] for name in schemas if not schemas[name].derived}
+    origin: dict[tuple[str, int], tuple[str, str]] = {}  # (table, row index) -> (file, label)
+
+    def add(table_name: str, raw, file: str, index: int, implied: dict):
+        table = schemas[table_name]
+        label = _label(table, raw, index)
+        row = _convert_record(table, raw, file, label, implied, issues)
+        if row is not None:
+            origin[(table_name, len(rows[table_name]))] = (file, label)
+            rows[table_name].append(row)
+
+    for name in REGISTRIES:
+        path = root / f"{name}.yaml"
+        file, doc = _read_yaml(path, issues) if path.exists() else (str(path), None)
+        if not path.exists():
+            issues.append(RecordIssue(file, None, None, "registry file missing"))
+        if doc is None:
+            continue
+        if not isinstance(doc, dict) or set(doc) != {name} or not isinstance(doc[name], list):
+            issues.append(RecordIssue(file, None, None, f"expected one top-level key '{name}:' holding a list"))
+            continue
+        for i, raw in enumerate(doc[name]):
+            add(name, raw, file, i, {})
+
+    for path in sorted((root / "launches").glob("*.yaml")):
+        file, doc = _read_yaml(path, issues)
+        if doc is None:
+            continue
+        if not isinstance(doc, dict) or "launch" not in doc:
+            issues.append(RecordIssue(file, None, None, "expected a top-level 'launch:' mapping"))
+            continue
+        for key in doc:
+            if key not in ("launch", *LAUNCH_CHILDREN):
+                issues.append(RecordIssue(file, None, str(key),
+                                          f"unknown section; expected launch, {', '.join(LAUNCH_CHILDREN)}"))
+        launch = doc["launch"]
+        add("launches", launch, file, 0, {})
+        launch_id = launch.get("launch_id") if isinstance(launch, dict) else None
+        if launch_id != path.stem:
+            issues.append(RecordIssue(file, "launches[0]", "launch_id",
+                                      f"{launch_id!r} must equal the file name {path.stem!r}"))
+        for child in LAUNCH_CHILDREN:
+            items = doc.get(child) or []
+            if not isinstance(items, list):
+                issues.append(RecordIssue(file, None, child, "expected a list"))
+                continue
+            for i, raw in enumerate(items):
+                add(child, raw, file, i, {"launch_id": launch_id})
+
+    if not issues:
+        _check_rows(schemas, rows, origin, issues)
+    if issues:
+        raise RecordError(issues)
+    _number_timeline(rows["timeline"])
+    return rows
+
+
+def _check_rows(schemas, rows, origin, issues) -> None:
+    """Checks across records: unique keys, references that resolve, and rules a column cannot state."""
+    def issue(table, i, field, msg):
+        file, label = origin[(table, i)]
+        issues.append(RecordIssue(file, label, field, msg))
+
+    keys: dict[str, set] = {}
+    for name, table_rows in rows.items():
+        table = schemas[name]
+        if table.primary_key == ("launch_id", "seq"):
+            continue  # seq is assigned by the build
+        seen: set = set()
+        for i, row in enumerate(table_rows):
+            key = tuple(row[k] for k in table.primary_key)
+            if key in seen:
+                issue(name, i, table.primary_key[-1], f"duplicate id {key[-1]!r}")
+            seen.add(key)
+        keys[name] = {k[0] for k in seen} if len(table.primary_key) == 1 else seen
+
+    for name, table_rows in rows.items():
+        for col in schemas[name].columns:
+            if not col.references:
+                continue
+            target = keys[col.references.split(".")[0]]
+            for i, row in enumerate(table_rows):
+                values = row[col.name] if col.type == "list<string>" else [row[col.name]]
+                for value in values or []:
+                    if value is not None and value not in target:
+                        issue(name, i, col.record_field, f"{value!r} does not resolve to any {col.references}")
+
+    spec = metrics()
+    for i, row in enumerate(rows["observations"]):
+        kind = spec[row["metric"]]["value"]
+        has_num, has_time = row["value_num"] is not None, row["value_time_utc"] is not None
+        if has_num == has_time:
+            issue("observations", i, "value_num",
+                  f"set exactly one of value_num and value_time ({row['metric']} takes value_{kind})")
+        elif kind == "num" and not has_num or kind == "time" and not has_time:
+            issue("observations", i, "value_num" if has_num else "value_time",
+                  f"metric {row['metric']} takes value_{kind}")
+        elif has_num and row["value_num"] < spec[row["metric"]].get("min", float("-inf")):
+            issue("observations", i, "value_num",
+                  f"{row['value_num']:g} is below the minimum {spec[row['metric']]['min']} for {row['metric']}")
+        if row["rank"] != "normal" and not row["rank_reason"]:
+            issue("observations", i, "rank_reason", f"rank {row['rank']} needs a rank_reason")
+
+    for i, row in enumerate(rows["claims"]):
+        if row["verdict"] != "unverified" and not row["evidence_source_ids"]:
+            issue("claims", i, "evidence_source_ids", f"verdict {row['verdict']} needs evidence sources")
+
+    schedules = {(o["launch_id"], o["value_time_utc"]) for o in rows["observations"]
+                 if o["metric"] == "scheduled_start" and o["rank"] != "deprecated"}
+    for i, row in enumerate(rows["launches"]):
+        if (row["launch_id"], row["scheduled_start_utc"]) not in schedules:
+            issue("launches", i, "scheduled_start",
+                  "must equal a non-deprecated scheduled_start observation of this launch (so it has a source)")
+
+
+def _number_timeline(timeline: list[dict]) -> None:
+    """seq = 1-based position in time order within each launch; ties keep the record order."""
+    counters: dict[str, int] = {}
+    for row in sorted(timeline, key=lambda r: (r["launch_id"], r["at_utc"])):
+        counters[row["launch_id"]] = counters.get(row["launch_id"], 0) + 1
+        row["seq"] = counters[row["launch_id"]]

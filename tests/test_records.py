@@ -1,0 +1,100 @@
+"""Bad input: every case gets an error naming the file, the record and the field, exit 1, nothing written."""
+import pytest
+
+from conftest import FIXTURE_LAUNCH, edit_yaml
+from launchbench.cli import main
+
+LAUNCH_FILE = FIXTURE_LAUNCH.split("/")[-1]
+
+
+def _obs(doc, i=5):
+    return doc["observations"][i]  # fx-peak-owner, a numeric audience figure
+
+
+def _set_obs(**fields):
+    return lambda doc: _obs(doc).update(fields)
+
+
+def _text_edit(old, new):
+    def apply(path):
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+    return apply
+
+
+# (id, file to edit, change, expected record label, expected field, expected words in the message)
+CASES = [
+    ("malformed-yaml", FIXTURE_LAUNCH, _text_edit("observations:\n", "observations:\n  - [unclosed\n"),
+     None, None, "malformed YAML"),
+    ("duplicate-yaml-key", FIXTURE_LAUNCH, _text_edit("  title:", "  country: FR\n  title:"),
+     None, None, "duplicate key 'country'"),
+    ("unknown-field", FIXTURE_LAUNCH, _set_obs(qualifer="exact"),
+     "observations[5] (fx-peak-owner)", "qualifer", "unknown field"),
+    ("missing-required-field", FIXTURE_LAUNCH, lambda d: d["launch"].pop("summary"),
+     "launches[0] (2023-05-24-candidate-a-demo-audio)", "summary", "missing required field"),
+    ("time-without-offset", FIXTURE_LAUNCH, lambda d: d["observations"][1].update(value_time="2023-05-24T18:25"),
+     "observations[1] (fx-start-wire)", "value_time", "zone offset"),
+    ("unknown-metric", FIXTURE_LAUNCH, _set_obs(metric="listenerz"),
+     "observations[5] (fx-peak-owner)", "metric", "unknown value 'listenerz'"),
+    ("unknown-qualifier", FIXTURE_LAUNCH, _set_obs(qualifier="roughly"),
+     "observations[5] (fx-peak-owner)", "qualifier", "unknown value 'roughly'"),
+    ("unknown-enum", FIXTURE_LAUNCH, lambda d: d["launch"].update(event_kind="rally"),
+     "launches[0] (2023-05-24-candidate-a-demo-audio)", "event_kind", "unknown value 'rally'"),
+    ("negative-audience", FIXTURE_LAUNCH, _set_obs(value_num=-5),
+     "observations[5] (fx-peak-owner)", "value_num", "below the minimum"),
+    ("non-numeric-audience", FIXTURE_LAUNCH, _set_obs(value_num="lots"),
+     "observations[5] (fx-peak-owner)", "value_num", "expected a number"),
+    ("both-values", FIXTURE_LAUNCH, _set_obs(value_time="2023-05-24T18:25-04:00"),
+     "observations[5] (fx-peak-owner)", "value_num", "exactly one of value_num and value_time"),
+    ("neither-value", FIXTURE_LAUNCH, lambda d: _obs(d).pop("value_num"),
+     "observations[5] (fx-peak-owner)", "value_num", "exactly one of value_num and value_time"),
+    ("duplicate-id", FIXTURE_LAUNCH, lambda d: d["observations"][6].update(observation_id="fx-peak-owner"),
+     "observations[6] (fx-peak-owner)", "observation_id", "duplicate id 'fx-peak-owner'"),
+    ("dangling-source", FIXTURE_LAUNCH, _set_obs(source_id="nowhere"),
+     "observations[5] (fx-peak-owner)", "source_id", "'nowhere' does not resolve to any sources.source_id"),
+    ("dangling-actor", FIXTURE_LAUNCH, lambda d: d["claims"][0].update(claimant_actor_id="ghost"),
+     "claims[0] (fx-claim-servers)", "claimant_actor_id", "'ghost' does not resolve to any actors.actor_id"),
+    ("dangling-platform", FIXTURE_LAUNCH, lambda d: d["launch"].update(platform_id="myspace"),
+     "launches[0] (2023-05-24-candidate-a-demo-audio)", "platform_id", "does not resolve to any platforms"),
+    ("dangling-launch", FIXTURE_LAUNCH, lambda d: d["reactions"][0].update(references_launch_id="1999-01-01-x-y"),
+     "reactions[0] (fx-rival-mock)", "references_launch_id", "does not resolve to any launches.launch_id"),
+    ("non-http-url", "sources.yaml", lambda d: d["sources"][0].update(url="ftp://example.org/x"),
+     "sources[0] (wire-one)", "url", "does not match the pattern"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_precisely(case, records, tmp_path, capsys):
+    _, rel, change, label, field, words = case
+    path = records / rel
+    if getattr(change, "__code__", None) and change.__code__.co_varnames[:1] == ("path",):
+        change(path)
+    else:
+        edit_yaml(path, change)
+    out = tmp_path / "data"
+    assert main(["build", "--records", str(records), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    line = next((l for l in err.splitlines() if words in l), None)
+    assert line, f"no line with {words!r} in:\n{err}"
+    assert rel.split("/")[-1] in line
+    if label:
+        assert label in line
+    if field:
+        assert f"field '{field}'" in line
+    assert not out.exists(), "nothing may be written on a failed build"
+    assert [p.name for p in tmp_path.iterdir()] == ["records"]
+
+
+def test_all_problems_are_reported_at_once(records, tmp_path, capsys):
+    def two_mistakes(doc):
+        doc["observations"][0]["qualifier"] = "roughly"
+        doc["launch"]["country"] = "usa"
+    edit_yaml(records / FIXTURE_LAUNCH, two_mistakes)
+    assert main(["build", "--records", str(records), "--out", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err and "field 'qualifier'" in err and "field 'country'" in err
+
+
+def test_good_fixture_builds(records, tmp_path):
+    assert main(["build", "--records", str(records), "--out", str(tmp_path / "data")]) == 0
