@@ -52,11 +52,20 @@ peaks as (
     ) group by launch_id
 ),
 
+-- durations of the whole event if reported, else of the relaunched room, else of the original room
+duration_rows as (
+    select *
+    from observations_ where metric = 'duration_minutes'
+    qualify dense_rank() over (
+        partition by launch_id
+        order by case stream_part when 'whole' then 1 when 'relaunch' then 2 else 3 end) = 1
+),
+
 duration as (
     select launch_id,
            coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred'),
                     quantile_disc(value_num, 0.5)) as duration_minutes
-    from observations_ where metric = 'duration_minutes' group by launch_id
+    from duration_rows group by launch_id
 ),
 
 first_cause as (

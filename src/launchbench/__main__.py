@@ -1,0 +1,5 @@
+import sys
+
+from launchbench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,65 @@
+"""compare on the committed Parquet: every format shows every launch; json equals launch_metrics."""
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT
+from launchbench.compare import render
+
+DATA = ROOT / "dataset" / "data"
+SEEDS = ["2023-05-24-desantis-twitter-spaces", "2024-08-12-trump-musk-x-spaces"]
+
+
+def _metrics():
+    return pq.read_table(DATA / "launch_metrics.parquet").to_pylist()
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_every_format_shows_both_seed_launches(fmt):
+    out = render(fmt, DATA)
+    for launch_id in SEEDS:
+        assert launch_id in out
+
+
+def test_json_matches_launch_metrics():
+    rows = json.loads(render("json", DATA))
+    expected = _metrics()
+    assert [r["launch_id"] for r in rows] == [r["launch_id"] for r in expected]
+    for got, want in zip(rows, expected):
+        assert list(got) == list(want)  # keyed by the launch_metrics column names, in order
+        for key, value in want.items():
+            assert got[key] == (value.isoformat() if hasattr(value, "isoformat") else value), key
+
+
+def test_csv_has_the_launch_metrics_columns():
+    rows = list(csv.DictReader(io.StringIO(render("csv", DATA))))
+    assert list(rows[0]) == pq.read_schema(DATA / "launch_metrics.parquet").names
+    assert {r["launch_id"] for r in rows} >= set(SEEDS)
+
+
+def test_table_shows_figures_from_launch_metrics():
+    out = render("table", DATA)
+    for row in _metrics():
+        if row["peak_listeners"] is not None:
+            assert f"{int(row['peak_listeners']):,}" in out
+        assert row["scheduled_start_utc"].strftime("%Y-%m-%d %H:%M UTC") in out
+
+
+def test_console_command_runs_and_imports_only_duckdb():
+    """The quickstart command, as a process; it must not pull in the heavy libraries."""
+    probe = ("import sys; from launchbench.cli import main; main(['compare']); "
+             "heavy = {'pyarrow', 'yaml', 'pandas', 'great_expectations', 'datasets'}; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert SEEDS[0] in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="unknown format"):
+        render("xml", DATA)
