@@ -21,7 +21,7 @@ select
     strftime(scheduled_start_utc, '%Y-%m-%d %H:%M') || ' UTC' as sched_utc,
     strftime(timezone(local_timezone, scheduled_start_utc), '%H:%M') || ' ' || local_timezone as sched_local,
     coalesce(strftime(conversation_start_utc, '%H:%M') || ' UTC', '-') as start_utc,
-    coalesce(strftime(timezone(local_timezone, conversation_start_utc), '%H:%M') || ' local', '-') as start_local,
+    coalesce(strftime(timezone(local_timezone, conversation_start_utc), '%H:%M') || ' ' || local_timezone, '-') as start_local,
     case when delay_minutes is null then '-' else
         printf('%g min (%g to %g)', round(delay_minutes, 1), round(delay_minutes_low, 1), round(delay_minutes_high, 1))
     end as delay,
