@@ -45,23 +45,21 @@ _LABELS = {
 }
 
 
-def metrics_rows(data_dir: Path | None = None) -> tuple[list[str], list[tuple]]:
-    con = connect(data_dir)
+def _fetch(sql: str, data_dir) -> tuple[list[str], list[tuple]]:
+    con = connect(data_dir, tables=["launch_metrics"])
     try:
-        cur = con.execute("select * from launch_metrics order by scheduled_start_utc, launch_id")
+        cur = con.execute(sql)
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()
 
 
+def metrics_rows(data_dir: Path | None = None) -> tuple[list[str], list[tuple]]:
+    return _fetch("select * from launch_metrics order by scheduled_start_utc, launch_id", data_dir)
+
+
 def _display_columns(data_dir) -> list[list[str]]:
-    con = connect(data_dir)
-    try:
-        cur = con.execute(_DISPLAY_SQL)
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-    finally:
-        con.close()
+    names, rows = _fetch(_DISPLAY_SQL, data_dir)
     # transpose: one line per field, one column per launch
     return [[_LABELS[n], *[str(r[i]) for r in rows]] for i, n in enumerate(names)]
 

@@ -22,12 +22,18 @@ def _parquet_files(data: Path) -> dict[str, Path]:
     return files
 
 
-def connect(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table, in the UTC session time zone."""
+def connect(data_dir: str | Path | None = None, tables: list[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table (or only `tables`), in the UTC session time zone."""
     data = Path(data_dir) if data_dir else default_data_dir()
+    files = _parquet_files(data)
+    missing = sorted(set(tables or []) - set(files))
+    if missing:
+        raise DataNotFound(f"no table {', '.join(missing)} in {data}; tables: {', '.join(files)}")
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ renders in the session zone; keep it UTC everywhere
-    for name, path in _parquet_files(data).items():
+    for name, path in files.items():
+        if tables is not None and name not in tables:
+            continue  # each view reads its file's footer: skip the ones the caller does not need
         quoted = str(path.resolve()).replace("'", "''")
         con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet(\'{quoted}\')')
     return con
