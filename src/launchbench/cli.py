@@ -36,6 +36,28 @@ def _cmd_compare(args) -> int:
     return 0
 
 
+def _cmd_validate(args) -> int:
+    from launchbench.paths import project_root
+    from launchbench.validate import failed, summary, validate, write_json
+
+    results = validate(args.data, engine=args.engine)
+    print(summary(results))
+    if args.json:
+        write_json(results, args.json)
+    if not args.no_docs:
+        try:
+            from launchbench.gx_engine import data_docs
+            import great_expectations  # noqa: F401  (Data Docs are rendered by GX)
+        except ImportError:
+            print("Data Docs need Great Expectations: pip install 'launchbench[validate]' (or use --no-docs)",
+                  file=sys.stderr)
+            return 1
+
+        index = data_docs(results, args.docs or project_root() / "validation" / "uncommitted" / "data_docs")
+        print(f"Data Docs: {index}")
+    return 1 if failed(results) else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from launchbench import __version__
 
@@ -62,6 +84,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("validate", help="check the Parquet: structure, GX suites, cross-table SQL",
+                       formatter_class=raw,
+                       description="Validate dataset/data (or --data). Exits 1 on any critical failure; each "
+                                   "failure names its table, column and check. Writes GX Data Docs.",
+                       epilog="Examples:\n  launchbench validate\n"
+                              "  launchbench validate --data /tmp/data --json report.json --no-docs\n"
+                              "  launchbench validate --engine gx   # GX's own pandas engine (slower)")
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--json", type=Path, default=None, help="also write every result to this JSON file")
+    p.add_argument("--engine", choices=("duckdb", "gx"), default="duckdb",
+                   help="run expectations in DuckDB (default, fast) or in GX on pandas")
+    p.add_argument("--docs", type=Path, default=None,
+                   help="Data Docs folder (default validation/uncommitted/data_docs, git-ignored)")
+    p.add_argument("--no-docs", action="store_true", help="skip the Data Docs (no GX import)")
+    p.set_defaults(func=_cmd_validate)
     return parser
 
 

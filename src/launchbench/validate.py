@@ -1,0 +1,231 @@
+"""Stage 3: validate the Parquet. Structure, expectation suites, cross-table SQL; any critical failure fails.
+
+1. structure: every table's file exists with exactly the schema's columns and Arrow types (pyarrow footers only);
+2. expectation suites (src/launchbench/expectations.py), run by the DuckDB engine (default) or GX's pandas engine;
+3. cross-table checks: foreign keys generated from the schemas, plus validation/checks/*.sql, plus a fresh run of
+   the resolution rule compared with the stored launch_metrics.
+Every result names its table, column and check. Tables whose structure is broken skip the later steps.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from launchbench.expectations import suites
+from launchbench.paths import data_dir as default_data_dir, project_root, queries_dir
+from launchbench.schema import load_schemas
+
+ENGINES = ("duckdb", "gx")
+
+
+@dataclass
+class CheckResult:
+    kind: str  # structure | expectation | cross_table
+    table: str
+    column: str | None
+    check: str
+    severity: str
+    success: bool
+    why: str = ""
+    element_count: int | None = None
+    unexpected_count: int | None = None
+    sample: list = field(default_factory=list)
+    observed: object = None
+    error: str | None = None
+    expectation_type: str | None = None
+    kwargs: dict | None = None
+
+    def describe(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        detail = self.error or (f"{self.unexpected_count} unexpected of {self.element_count}"
+                                if self.unexpected_count is not None else f"observed {self.observed}")
+        sample = f"; e.g. {', '.join(map(str, self.sample[:3]))}" if self.sample else ""
+        return f"{where}: {self.check} [{self.severity}] {detail}{sample}"
+
+
+def _structure(data: Path) -> list[CheckResult]:
+    import pyarrow.parquet as pq
+
+    results = []
+    for name, table in load_schemas().items():
+        path = data / f"{name}.parquet"
+        if not path.exists():
+            results.append(CheckResult("structure", name, None, "table_exists", "critical", False,
+                                       "Every table of the schemas has a Parquet file.", error=f"{path} is missing"))
+            continue
+        try:
+            actual = pq.read_schema(path)
+        except Exception as exc:  # unreadable footer: report it, don't crash
+            results.append(CheckResult("structure", name, None, "readable_parquet", "critical", False,
+                                       error=f"{path}: {exc}"))
+            continue
+        expected = table.arrow_schema()
+        for f in expected:
+            if f.name not in actual.names:
+                results.append(CheckResult("structure", name, f.name, "column_exists", "critical", False,
+                                           error=f"column missing; expected {f.type}"))
+            elif not actual.field(f.name).type.equals(f.type):
+                results.append(CheckResult("structure", name, f.name, "column_type", "critical", False,
+                                           error=f"type {actual.field(f.name).type}, expected {f.type}"))
+        for extra in [n for n in actual.names if n not in expected.names]:
+            results.append(CheckResult("structure", name, extra, "no_unknown_columns", "critical", False,
+                                       error="column not in the schema"))
+        if actual.names == expected.names and not any(r.table == name for r in results):
+            results.append(CheckResult("structure", name, None, "columns_and_types", "critical", True,
+                                       "Columns and Arrow types equal the schema."))
+    return results
+
+
+def _expectations(con, data: Path, broken: set[str], engine: str) -> list[CheckResult]:
+    results = []
+    for table, exps in suites().items():
+        if table in broken:
+            continue
+        if engine == "duckdb":
+            from launchbench.sql_engine import run_table
+
+            outcomes = run_table(con, table, exps)
+        else:
+            from launchbench.gx_engine import run_table
+
+            frame = con.sql(f'select * from "{table}"').to_arrow_table().to_pandas()
+            outcomes = run_table(frame, table, exps)
+        for exp, out in zip(exps, outcomes):
+            check = exp.type.removeprefix("expect_")
+            if exp.kwargs.get("row_condition"):
+                check += f" where {exp.kwargs['row_condition']}"
+            results.append(CheckResult(
+                "expectation", table, exp.column, check, exp.severity, out.success and not out.error, exp.why,
+                out.element_count, out.unexpected_count, out.sample, out.observed, out.error, exp.type,
+                exp.kwargs))
+    return results
+
+
+def _foreign_keys(con, broken: set[str]) -> list[CheckResult]:
+    results = []
+    for name, table in load_schemas().items():
+        for col in table.columns:
+            if not col.references:
+                continue
+            ref_table, _, ref_col = col.references.partition(".")
+            if {name, ref_table} & broken:
+                continue
+            values = f'unnest("{col.name}")' if col.type == "list<string>" else f'"{col.name}"'
+            rows = con.execute(
+                f'select distinct v from (select {values} as v from "{name}") '
+                f'where v is not null and v not in (select "{ref_col}" from "{ref_table}") order by v limit 5'
+            ).fetchall()
+            results.append(CheckResult("cross_table", name, col.name, f"foreign_key -> {col.references}",
+                                       "critical", not rows, "Every reference resolves.",
+                                       sample=[r[0] for r in rows]))
+    return results
+
+
+def _header(sql: str) -> dict[str, str]:
+    meta = {}
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        key, sep, value = line[2:].partition(":")
+        if sep:
+            meta[key.strip()] = value.strip()
+    return meta
+
+
+def _sql_checks(con) -> list[CheckResult]:
+    results = []
+    metrics_sql = (queries_dir() / "derived" / "launch_metrics.sql").read_text(encoding="utf-8")
+    con.execute(f"create or replace temp view launch_metrics_fresh as {metrics_sql}")
+    for path in sorted((project_root() / "validation" / "checks").glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        meta = _header(sql)
+        try:
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+            error = None
+        except duckdb.Error as exc:
+            rows, names, error = [], [], f"{path.name}: {exc}"
+        column = meta.get("column")
+        if meta["check"] == "launch_metrics_matches_observations" and rows:
+            column = ",".join(_differing_columns(con)) or column
+        sample = [", ".join(f"{n}={v}" for n, v in zip(names, r)) for r in rows[:5]]
+        results.append(CheckResult("cross_table", meta["table"], column, meta["check"], meta["severity"],
+                                   not rows and not error, meta.get("why", ""), unexpected_count=len(rows),
+                                   sample=sample, error=error))
+    return results
+
+
+def _differing_columns(con) -> list[str]:
+    """Which launch_metrics columns differ between the stored table and a fresh recomputation."""
+    def rows(view):
+        cur = con.execute(f"select * from {view}")
+        names = [d[0] for d in cur.description]
+        return names, {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+    names, stored = rows("launch_metrics")
+    _, fresh = rows("launch_metrics_fresh")
+    def same(a, b):
+        if isinstance(a, float) and isinstance(b, float):
+            return math.isclose(a, b) or (math.isnan(a) and math.isnan(b))
+        return a == b
+    differ = {"launch_id"} if set(stored) != set(fresh) else set()
+    for key in set(stored) & set(fresh):
+        differ |= {n for n in names if not same(stored[key].get(n), fresh[key].get(n))}
+    return [n for n in names if n in differ]
+
+
+def validate(data_dir: Path | None = None, engine: str = "duckdb") -> list[CheckResult]:
+    """All checks on the Parquet in `data_dir`; never raises for bad data, only reports it."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    data = Path(data_dir) if data_dir else default_data_dir()
+    results = _structure(data)
+    broken = {r.table for r in results if not r.success}
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    try:
+        for name in load_schemas():
+            if name not in broken:
+                path = str((data / f"{name}.parquet").resolve()).replace("'", "''")
+                con.execute(f"create view \"{name}\" as select * from read_parquet('{path}')")
+        results += _expectations(con, data, broken, engine)
+        if broken:
+            results.append(CheckResult("cross_table", ",".join(sorted(broken)), None, "cross_table_checks",
+                                       "critical", False, error="skipped: fix the structure failures first"))
+        else:
+            results += _foreign_keys(con, broken) + _sql_checks(con)
+    finally:
+        con.close()
+    return results
+
+
+def failed(results: list[CheckResult], severity: str = "critical") -> list[CheckResult]:
+    return [r for r in results if not r.success and r.severity == severity]
+
+
+def summary(results: list[CheckResult]) -> str:
+    by_table: dict[str, list[CheckResult]] = {}
+    for r in results:
+        by_table.setdefault(r.table, []).append(r)
+    lines = [f"{'table':<16} {'checks':>6} {'passed':>6} {'critical':>8} {'warnings':>8}"]
+    for table, rows in by_table.items():
+        lines.append(f"{table:<16} {len(rows):>6} {sum(r.success for r in rows):>6} "
+                     f"{len(failed(rows)):>8} {len(failed(rows, 'warning')):>8}")
+    for severity in ("critical", "warning"):
+        bad = failed(results, severity)
+        if bad:
+            lines.append(f"\n{severity.upper()} ({len(bad)}):")
+            lines += [f"  {r.describe()}" for r in bad]
+    crit = failed(results)
+    lines.append(f"\n{'FAILED' if crit else 'PASSED'}: {len(results)} checks, {len(crit)} critical failure(s), "
+                 f"{len(failed(results, 'warning'))} warning(s)")
+    return "\n".join(lines)
+
+
+def write_json(results: list[CheckResult], path: Path) -> None:
+    payload = {"success": not failed(results), "checks": [asdict(r) for r in results]}
+    Path(path).write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")

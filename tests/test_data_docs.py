@@ -1,0 +1,37 @@
+"""The GX Data Docs written by `validate` open in a real headless browser and show the results."""
+from browser import dom, is_blank, screenshot
+from conftest import ROOT
+from launchbench.cli import main
+
+
+def test_data_docs_render_in_chromium(tmp_path):
+    docs = tmp_path / "docs"
+    assert main(["validate", "--docs", str(docs)]) == 0
+    index, table_page = docs / "index.html", docs / "observations.html"
+    text = dom(index, tmp_path)
+    assert "LaunchBench validation" in text and "observations" in text and "foreign_key" in text
+    page_text = dom(table_page, tmp_path)
+    assert "launchbench.observations" in page_text and "Successful Expectations" in page_text
+    for page in (index, table_page):
+        png = screenshot(page, tmp_path / f"{page.stem}.png", tmp_path)
+        assert png.stat().st_size > 10_000
+        assert not is_blank(png), f"{page.name} rendered blank"
+
+
+def test_failed_validation_shows_in_data_docs(tmp_path):
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "dataset" / "data", data)
+    t = pq.read_table(data / "claims.parquet")
+    rows = t.to_pylist()
+    rows[0]["verdict"] = "maybe"
+    pq.write_table(pa.Table.from_pylist(rows, schema=t.schema), data / "claims.parquet")
+    docs = tmp_path / "docs"
+    assert main(["validate", "--data", str(data), "--docs", str(docs)]) == 1
+    text = dom(docs / "claims.html", tmp_path)
+    assert "maybe" in text  # the unexpected value is listed on the page
+    assert "FAILED" in dom(docs / "index.html", tmp_path)

@@ -1,0 +1,172 @@
+"""validate: the good data passes; each corruption fails and names its table, column and check."""
+import datetime as dt
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT
+from launchbench.cli import main
+from launchbench.validate import failed, validate
+
+DATA = ROOT / "dataset" / "data"
+UTC = dt.timezone.utc
+
+
+@pytest.fixture
+def data(tmp_path):
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest)
+    return dest
+
+
+def rewrite(data, table, change, schema=None):
+    """Read one table, let `change` edit its rows (list of dicts), write it back (same schema unless given)."""
+    path = data / f"{table}.parquet"
+    original = pq.read_table(path)
+    rows = original.to_pylist()
+    change(rows)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema or original.schema), path)
+
+
+def first(rows, **match):
+    return next(r for r in rows if all(r[k] == v for k, v in match.items()))
+
+
+def set_on(match, **values):
+    return lambda rows: first(rows, **match).update(values)
+
+
+def _duplicate_first(rows):
+    rows.append(dict(rows[0]))
+
+
+def _naive_times(data):
+    path = data / "launches.parquet"
+    t = pq.read_table(path)
+    i = t.schema.get_field_index("scheduled_start_utc")
+    pq.write_table(t.set_column(i, pa.field("scheduled_start_utc", pa.timestamp("us")),
+                                t.column(i).cast(pa.timestamp("us"))), path)
+
+
+def _extra_column(data):
+    path = data / "actors.parquet"
+    t = pq.read_table(path)
+    pq.write_table(t.append_column("nickname", pa.array(["x"] * t.num_rows)), path)
+
+
+def _wrong_type(data):
+    path = data / "observations.parquet"
+    t = pq.read_table(path)
+    i = t.schema.get_field_index("value_num")
+    pq.write_table(t.set_column(i, "value_num", t.column(i).cast(pa.string())), path)
+
+
+def _empty(data):
+    path = data / "platforms.parquet"
+    t = pq.read_table(path)
+    pq.write_table(t.slice(0, 0), path)
+
+
+def _orphan_source(rows):
+    extra = dict(rows[0])
+    extra.update(source_id="zz-never-cited", url="https://example.org/never")
+    rows.append(extra)
+
+
+def _early_start(rows):
+    row = first(rows, metric="conversation_start", rank="normal")
+    row["value_time_utc"] = row["value_time_utc"] - dt.timedelta(hours=2)
+
+
+# (id, corruption: a function of the data folder, expected table, expected column, expected words in the check)
+C = lambda table, change: (lambda data: rewrite(data, table, change))
+CORRUPTIONS = [
+    ("negative-audience", C("observations", set_on({"metric": "peak_concurrent_listeners"}, value_num=-5.0)),
+     "observations", "value_num", "between"),
+    ("duplicate-primary-key", C("observations", _duplicate_first), "observations", "observation_id", "unique"),
+    ("dangling-source-id", C("observations", set_on({"metric": "delay_minutes"}, source_id="nowhere")),
+     "observations", "source_id", "foreign_key"),
+    ("unknown-enum", C("claims", set_on({"verdict": "disputed"}, verdict="maybe")), "claims", "verdict", "in_set"),
+    ("naive-timestamp", _naive_times, "launches", "scheduled_start_utc", "column_type"),
+    ("far-future-timestamp", C("timeline", set_on({"seq": 1}, at_utc=dt.datetime(2204, 5, 24, tzinfo=UTC))),
+     "timeline", "at_utc", "between"),
+    ("delay-10000-minutes", C("observations", set_on({"metric": "delay_minutes"}, value_num=10000.0)),
+     "observations", "value_num", "between"),
+    ("empty-publisher", C("sources", set_on({}, publisher="")), "sources", "publisher", "lengths"),
+    ("non-http-url", C("sources", set_on({}, url="ftp://example.org/x")), "sources", "url", "regex"),
+    ("verdict-without-evidence", C("claims", set_on({"verdict": "disputed"}, evidence_source_ids=[])),
+     "claims", "evidence_source_ids", "verdict_has_independent_evidence"),
+    ("metrics-disagree", C("launch_metrics", set_on({}, peak_listeners=123.0)),
+     "launch_metrics", "peak_listeners", "launch_metrics_matches_observations"),
+    ("missing-table", lambda data: (data / "reactions.parquet").unlink(), "reactions", None, "table_exists"),
+    ("extra-unknown-column", _extra_column, "actors", "nickname", "no_unknown_columns"),
+    ("wrong-column-type", _wrong_type, "observations", "value_num", "column_type"),
+    ("empty-table", _empty, "platforms", None, "row_count"),
+    ("both-value-fields", C("observations", set_on({"metric": "peak_concurrent_listeners"},
+                                                   value_time_utc=dt.datetime(2023, 5, 24, tzinfo=UTC))),
+     "observations", "value_time_utc", "be_null"),
+    ("orphan-source", C("sources", _orphan_source), "sources", "source_id", "no_orphan_sources"),
+    ("relaunch-flag-without-rows", C("launches", set_on({"relaunched": False}, relaunched=True)),
+     "launches", "relaunched", "relaunched_has_relaunch_observations"),
+    ("start-long-before-schedule", C("observations", _early_start),
+     "observations", "value_time_utc", "conversation_starts_after_schedule"),
+]
+
+
+def test_committed_data_passes():
+    results = validate(DATA)
+    assert failed(results) == [], "\n".join(r.describe() for r in failed(results))
+    assert len(results) > 150
+    kinds = {r.kind for r in results}
+    assert kinds == {"structure", "expectation", "cross_table"}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
+def test_corruption_fails_and_names_table_column_check(case, data, capsys):
+    _, corrupt, table, column, words = case
+    corrupt(data)
+    assert main(["validate", "--data", str(data), "--no-docs"]) == 1
+    out = capsys.readouterr().out
+    critical = out.split("CRITICAL")[1].split("WARNING")[0]
+    where = f"{table}.{column}" if column else f"{table}:"
+    lines = [l for l in critical.splitlines() if where in l and words in l]
+    assert lines, f"no critical line naming {where} and {words!r} in:\n{critical}"
+
+
+def test_json_report(tmp_path):
+    import json
+
+    report = tmp_path / "report.json"
+    assert main(["validate", "--no-docs", "--json", str(report)]) == 0
+    payload = json.loads(report.read_text())
+    assert payload["success"] is True
+    assert {"table", "column", "check", "severity", "success"} <= set(payload["checks"][0])
+
+
+def test_gx_exception_info_counts_as_failure(data):
+    """An expectation GX cannot run (here: a column that is not there) must fail, never pass silently."""
+    from launchbench.expectations import Expectation
+    from launchbench.gx_engine import run_table
+
+    frame = pq.read_table(data / "actors.parquet").to_pandas()
+    exp = Expectation("actors", "expect_column_values_to_not_be_null", {"column": "no_such_column"})
+    outcome = run_table(frame, "actors", [exp])[0]
+    assert outcome.success is False and outcome.error
+
+
+def _by_check(results):
+    return {(r.table, r.check, r.column): (r.success, r.unexpected_count)
+            for r in results if r.kind == "expectation"}
+
+
+def test_duckdb_engine_agrees_with_gx(data):
+    """The fast engine is only a faster way to run the same GX suites: both must give the same answers."""
+    rewrite(data, "observations", set_on({"metric": "peak_concurrent_listeners"}, value_num=-5.0,
+                                         value_time_utc=dt.datetime(2300, 1, 1, tzinfo=UTC)))
+    rewrite(data, "sources", lambda rows: (rows[0].update(publisher="", url="ftp://x"), rows.append(dict(rows[1]))))
+    rewrite(data, "claims", set_on({"verdict": "disputed"}, verdict="maybe"))
+    fast, gx = validate(data, engine="duckdb"), validate(data, engine="gx")
+    assert _by_check(fast) == _by_check(gx)
+    assert sum(not ok for ok, _ in _by_check(fast).values()) >= 6
