@@ -26,6 +26,11 @@ def _sort_key(table: Table):
 
 
 def _write(table: Table, arrow_table: pa.Table, folder: Path) -> None:
+    from launchbench.card import dataset_version
+
+    # The dataset version travels inside every file, so a copy on its own still says what it is.
+    metadata = {**arrow_table.schema.metadata, b"launchbench.version": dataset_version().encode()}
+    arrow_table = arrow_table.replace_schema_metadata(metadata)
     # Fixed options only: the file depends on nothing but the rows and the pyarrow version.
     pq.write_table(arrow_table, folder / f"{table.name}.parquet", compression="zstd",
                    write_statistics=True, use_dictionary=True, store_schema=True)
@@ -74,6 +79,9 @@ def build(out: Path | None = None, records: Path | None = None) -> dict[str, int
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
     try:
         counts = build_into(staging, records)
+        from launchbench.card import generated_files
+
+        card = generated_files(staging)  # computed before the swap: a failure here leaves everything as it was
         if out.exists():
             retired = out.with_name(f".{out.name}-old")
             shutil.rmtree(retired, ignore_errors=True)
@@ -82,6 +90,8 @@ def build(out: Path | None = None, records: Path | None = None) -> dict[str, int
             shutil.rmtree(retired)
         else:
             staging.rename(out)
+        for name, text in card.items():  # the card, Croissant and Data Package sit beside data/
+            (out.parent / name).write_text(text, encoding="utf-8")
         return counts
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -93,8 +103,10 @@ def stale_files(out: Path | None = None, records: Path | None = None) -> list[st
     records = Path(records) if records else default_records_dir()
     with tempfile.TemporaryDirectory(prefix=".check-") as tmp:
         build_into(Path(tmp), records)
+        from launchbench.card import stale_card
+
         fresh = {p.name for p in Path(tmp).glob("*.parquet")}
         existing = {p.name for p in out.glob("*.parquet")} if out.exists() else set()
         changed = [n for n in sorted(fresh & existing)
                    if not filecmp.cmp(Path(tmp) / n, out / n, shallow=False)]
-        return sorted((fresh ^ existing) | set(changed))
+        return sorted((fresh ^ existing) | set(changed)) + stale_card(Path(tmp), out.parent)

@@ -29,6 +29,14 @@ def _cmd_build(args) -> int:
     return 0
 
 
+def _cmd_card(args) -> int:
+    from launchbench.card import write_card
+
+    for path in write_card(args.data):
+        print(f"wrote {path}")
+    return 0
+
+
 def _cmd_compare(args) -> int:
     from launchbench.compare import render
 
@@ -77,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--records", type=Path, default=None, help="records folder (default dataset/records)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default dataset/data)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("card", help="regenerate the dataset card, Croissant and Data Package", formatter_class=raw,
+                       description="Write dataset/README.md (Hugging Face card), dataset/croissant.json and "
+                                   "dataset/datapackage.json from schemas/ and the Parquet. `build` runs it too.",
+                       epilog="Example:\n  launchbench card")
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.set_defaults(func=_cmd_card)
 
     p = sub.add_parser("compare", help="the launches side by side", formatter_class=raw,
                        description="Print launch_metrics: schedule, start, delay, audience, cause, sources.",
