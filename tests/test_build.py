@@ -32,7 +32,9 @@ def test_check_reports_stale_data(records, tmp_path, capsys):
     assert stale_files(out, records) == []
     assert main(["build", "--check", "--records", str(records), "--out", str(out)]) == 0
     edit_yaml(records / FIXTURE_LAUNCH, lambda d: d["launch"].update(title="Renamed"))
-    assert stale_files(out, records) == ["launch_metrics.parquet", "launches.parquet"]
+    stale = stale_files(out, records)
+    assert [f for f in stale if f.endswith(".parquet")] == ["launch_metrics.parquet", "launches.parquet"]
+    assert {"croissant.json", "datapackage.json"} <= set(stale)  # their checksums name the changed files
     assert main(["build", "--check", "--records", str(records), "--out", str(out)]) == 1
     assert "stale" in capsys.readouterr().err
 
@@ -44,7 +46,9 @@ def test_failed_build_leaves_existing_data_untouched(records, tmp_path):
     edit_yaml(records / FIXTURE_LAUNCH, lambda d: d["observations"][0].update(metric="bogus"))
     assert main(["build", "--records", str(records), "--out", str(out)]) == 1
     assert sha256_files(out) == before
-    assert {p.name for p in tmp_path.iterdir()} == {"records", "data"}  # no staging folder left behind
+    # no staging folder left behind; only the first build's data and metadata files
+    assert {p.name for p in tmp_path.iterdir()} == {"records", "data", "README.md", "croissant.json",
+                                                   "datapackage.json"}
 
 
 def test_committed_data_is_fresh():
