@@ -66,6 +66,82 @@ def _cmd_validate(args) -> int:
     return 1 if failed(results) else 0
 
 
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--param expects key=value, got {pair!r}")
+        params[key] = value
+    return params
+
+
+def _cmd_query(args) -> int:
+    from launchbench.formats import render_rows
+    from launchbench.queries import QueryError, named_queries, run
+
+    if args.list or not args.name:
+        for q in named_queries().values():
+            params = ", ".join(q.params) or "no parameters"
+            print(f"{q.name}\n    {q.purpose}\n    params: {params}; grain: {q.grain}")
+        return 0
+    try:
+        names, rows = run(args.name, _parse_params(args.param), args.data)
+    except (QueryError, ValueError) as exc:
+        print(f"launchbench query: {exc}", file=sys.stderr)
+        return 1
+    print(render_rows(names, rows, args.format))
+    return 0
+
+
+def _cmd_sql(args) -> int:
+    import duckdb
+
+    from launchbench.db import QueryRefused, connect_read_only, run_read_only
+    from launchbench.formats import render_rows
+
+    con = connect_read_only(args.data)
+    try:
+        cur = run_read_only(con, args.statement)
+        names, rows = [d[0] for d in cur.description], cur.fetchall()
+    except QueryRefused as exc:
+        print(f"launchbench sql: refused: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:
+        print(f"launchbench sql: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(render_rows(names, rows, args.format))
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    import json
+
+    from launchbench.evaluate import PredictionError, evaluate, summary
+
+    try:
+        score = evaluate(args.task, args.predictions, args.data)
+    except PredictionError as exc:
+        print(f"launchbench eval: {exc}", file=sys.stderr)
+        return 1
+    print(summary(score))
+    if args.json:
+        args.json.write_text(json.dumps(score.to_json(), indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    try:
+        from launchbench.report import build_report
+    except ImportError:
+        print("the report needs matplotlib: pip install 'launchbench[report]'", file=sys.stderr)
+        return 1
+    print(f"wrote {build_report(args.out, args.data)}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from launchbench import __version__
 
@@ -99,6 +175,45 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("query", help="run a named comparative query", formatter_class=raw,
+                       description="Run one of the named queries in queries/ with bound parameters.",
+                       epilog="Examples:\n  launchbench query --list\n  launchbench query start_times --format csv\n"
+                              "  launchbench query launch_timeline --param launch_id=2023-05-24-desantis-twitter-spaces")
+    p.add_argument("name", nargs="?", help="query name (see --list)")
+    p.add_argument("--list", action="store_true", help="list the queries with their purpose and parameters")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
+    p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("sql", help="run one read-only SELECT over the views", formatter_class=raw,
+                       description="Run a SELECT over the table views (launches, observations, ...). Writes and "
+                                   "file access outside the data folder are refused.",
+                       epilog="Example:\n  launchbench sql \"select launch_id, delay_minutes from launch_metrics\"")
+    p.add_argument("statement", help="one SELECT statement")
+    p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.set_defaults(func=_cmd_sql)
+
+    p = sub.add_parser("eval", help="score predictions on the benchmark (qa, sql, claims)", formatter_class=raw,
+                       description="Score a JSON Lines prediction file. qa: {\"qid\", \"answer\"}; sql: "
+                                   "{\"qid\", \"sql\"}; claims: {\"claim_id\", \"verdict\"}. Rules: benchmark/README.md.",
+                       epilog="Examples:\n  launchbench eval --task qa predictions.jsonl\n"
+                              "  launchbench eval --task claims verdicts.jsonl --json score.json")
+    p.add_argument("--task", choices=("qa", "sql", "claims"), required=True)
+    p.add_argument("predictions", type=Path, help="JSON Lines file, one prediction per line")
+    p.add_argument("--json", type=Path, default=None, help="write task, n, score and per-tag scores here")
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("report", help="static HTML report with charts", formatter_class=raw,
+                       description="Write an HTML page with charts (start vs schedule, timelines, audience claimed "
+                                   "vs independent, source mix), each also saved as PNG and SVG.",
+                       epilog="Example:\n  launchbench report --out report/   # then open report/index.html")
+    p.add_argument("--out", type=Path, default=Path("report"), help="output folder (default report/)")
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("validate", help="check the Parquet: structure, GX suites, cross-table SQL",
                        formatter_class=raw,

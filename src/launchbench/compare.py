@@ -4,14 +4,10 @@ Only DuckDB and the standard library are imported here, so the command answers a
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 
 from launchbench.db import connect
-
-FORMATS = ("table", "markdown", "csv", "json")
+from launchbench.formats import FORMATS, markdown_table, render_rows, text_table
 
 # Human rows for table/markdown: label -> SQL expression over launch_metrics (one column per launch).
 _DISPLAY_SQL = """
@@ -64,35 +60,11 @@ def _display_columns(data_dir) -> list[list[str]]:
     return [[_LABELS[n], *[str(r[i]) for r in rows]] for i, n in enumerate(names)]
 
 
-def _render_table(lines: list[list[str]]) -> str:
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    fmt = lambda line: "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(lines[0]), rule, *map(fmt, lines[1:])])
-
-
-def _render_markdown(lines: list[list[str]]) -> str:
-    esc = lambda s: s.replace("|", "\\|")
-    out = ["| " + " | ".join(map(esc, lines[0])) + " |", "|" + "---|" * len(lines[0])]
-    out += ["| " + " | ".join(map(esc, line)) + " |" for line in lines[1:]]
-    return "\n".join(out)
-
-
-def _jsonable(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def render(fmt: str = "table", data_dir: Path | None = None) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt in ("table", "markdown"):
         lines = _display_columns(data_dir)
-        return _render_table(lines) if fmt == "table" else _render_markdown(lines)
+        return text_table(lines) if fmt == "table" else markdown_table(lines)
     names, rows = metrics_rows(data_dir)
-    if fmt == "json":
-        return json.dumps([{n: _jsonable(v) for n, v in zip(names, r)} for r in rows], indent=2)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows([[_jsonable(v) for v in r] for r in rows])
-    return buf.getvalue().rstrip("\n")
+    return render_rows(names, rows, fmt)

@@ -16,7 +16,7 @@ from launchbench.paths import schemas_dir
 # Order matters: tables are written, checked and documented in this order (registries first).
 TABLE_ORDER = [
     "platforms", "actors", "sources", "launches", "observations",
-    "claims", "timeline", "reactions", "launch_metrics",
+    "claims", "timeline", "reactions", "launch_metrics", "benchmark_questions", "benchmark_claims",
 ]
 TYPES = {"string", "int64", "float64", "bool", "timestamp", "date", "list<string>"}
 

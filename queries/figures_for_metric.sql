@@ -1,0 +1,15 @@
+-- name: figures_for_metric
+-- purpose: Every source's version of one metric for one launch, ranked, with the exact words it came from.
+-- params: launch_id (text, required); metric (text, required), e.g. peak_concurrent_listeners
+-- grain: one row per observation
+with
+
+observations_ as (select * from observations where launch_id = $launch_id and metric = $metric),
+
+final as (
+    select o.observation_id, o.stream_part, coalesce(cast(o.value_num as varchar), cast(o.value_time_utc as varchar)) as value,
+           o.qualifier, o.rank, o.reported_by, o.reporter_kind, s.publisher, s.original_publisher, o.evidence_quote
+    from observations_ o join sources s using (source_id)
+)
+
+select * from final order by rank = 'deprecated', value, observation_id

@@ -1,0 +1,247 @@
+"""Score predictions against the benchmark: qa (answers), sql (execution accuracy) and claims (verdicts).
+
+The gold data are the published tables benchmark_questions and benchmark_claims; the scoring rules are in
+benchmark/README.md. A malformed prediction file is an error naming the line, never a silent zero.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TASKS = ("qa", "sql", "claims")
+VERDICTS = ("supported", "disputed", "refuted", "unverified")
+SQL_TIMEOUT_SECONDS = 10.0
+UNANSWERABLE = "unanswerable"
+
+
+class PredictionError(ValueError):
+    pass
+
+
+@dataclass
+class Score:
+    task: str
+    n: int
+    score: float
+    per_tag: dict[str, float] = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+    items: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"task": self.task, "n": self.n, "score": self.score, "per_tag": self.per_tag, **self.details,
+                "items": self.items}
+
+
+# ---------------------------------------------------------------- reading predictions
+
+def read_predictions(path: Path, task: str, known_ids: set[str]) -> dict[str, object]:
+    key = "claim_id" if task == "claims" else "qid"
+    value_field = {"qa": "answer", "sql": "sql", "claims": "verdict"}[task]
+    predictions = {}
+    text = Path(path).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}: line {number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PredictionError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(obj, dict):
+            raise PredictionError(f"{where}: expected a JSON object like {{\"{key}\": ..., \"{value_field}\": ...}}")
+        if key not in obj or value_field not in obj:
+            raise PredictionError(f"{where}: needs the fields {key!r} and {value_field!r}")
+        ident = obj[key]
+        if ident not in known_ids:
+            raise PredictionError(f"{where}: unknown {key} {ident!r}")
+        if ident in predictions:
+            raise PredictionError(f"{where}: second prediction for {key} {ident!r}")
+        value = obj[value_field]
+        if task == "sql" and not isinstance(value, str):
+            raise PredictionError(f"{where}: 'sql' must be a string")
+        if task == "claims" and value not in VERDICTS:
+            raise PredictionError(f"{where}: verdict {value!r} is not one of {', '.join(VERDICTS)}")
+        predictions[ident] = value
+    return predictions
+
+
+# ---------------------------------------------------------------- qa
+
+def normalize_text(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    text = re.sub(r"[^\w\s:.+-]", " ", text)
+    return " ".join(text.split()).strip(" .")
+
+
+def _as_number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        cleaned = value.replace(",", "").strip()
+        try:
+            return float(cleaned)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_time(value) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None  # a time without a zone is not a time
+
+
+def _as_bool(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = normalize_text(value)
+    return {"true": True, "yes": True, "false": False, "no": False}.get(text)
+
+
+def qa_correct(question: dict, answer) -> bool:
+    if not question["answerable"]:
+        return answer is None or normalize_text(answer) == UNANSWERABLE
+    if answer is None:
+        return False
+    gold = json.loads(question["gold_answer"])
+    kind, tol = question["answer_type"], question["tolerance"]
+    if kind == "number":
+        got = _as_number(answer)
+        return got is not None and abs(got - gold) <= tol * max(1.0, abs(gold)) + 1e-9
+    if kind == "timestamp":
+        got, want = _as_time(answer), dt.datetime.fromisoformat(gold)
+        return got is not None and abs((got - want).total_seconds()) <= tol * 60 + 1e-9
+    if kind == "boolean":
+        return _as_bool(answer) is gold
+    if kind == "list":
+        if not isinstance(answer, list):
+            return False
+        got, want = [normalize_text(a) for a in answer], [normalize_text(g) for g in gold]
+        return got == want if question["ordered"] else sorted(got) == sorted(want)
+    return normalize_text(answer) == normalize_text(gold)
+
+
+# ---------------------------------------------------------------- sql
+
+def _normalize_cell(value):
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).isoformat()
+    if isinstance(value, (list, tuple)):
+        return tuple(_normalize_cell(v) for v in value)
+    return value
+
+
+def run_with_timeout(con, sql: str, seconds: float = SQL_TIMEOUT_SECONDS) -> list[tuple]:
+    """Run one read-only SELECT, interrupting it after `seconds`; raises on refusal, error or timeout."""
+    from launchbench.db import run_read_only
+
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.start()
+    try:
+        return run_read_only(con, sql).fetchall()
+    finally:
+        timer.cancel()
+
+
+def sql_correct(con, question: dict, predicted_sql: str, gold_rows: list[tuple]) -> tuple[bool, str | None]:
+    try:
+        rows = run_with_timeout(con, predicted_sql)
+    except Exception as exc:  # errors, refusals and timeouts all count as wrong
+        return False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    got = [tuple(_normalize_cell(v) for v in r) for r in rows]
+    want = [tuple(_normalize_cell(v) for v in r) for r in gold_rows]
+    if question["ordered"]:
+        return got == want, None
+    key = lambda r: tuple((v is None, str(type(v)), str(v)) for v in r)
+    return sorted(got, key=key) == sorted(want, key=key), None
+
+
+# ---------------------------------------------------------------- claims
+
+def macro_f1(gold: list[str], predicted: list[str | None]) -> float:
+    labels = sorted(set(gold) | {p for p in predicted if p})
+    scores = []
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+# ---------------------------------------------------------------- scoring
+
+def _per_tag(items: list[dict]) -> dict[str, float]:
+    tags: dict[str, list[bool]] = {}
+    for item in items:
+        for tag in item["tags"]:
+            tags.setdefault(tag, []).append(item["correct"])
+    return {t: sum(v) / len(v) for t, v in sorted(tags.items())}
+
+
+def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None) -> Score:
+    from launchbench.db import connect_read_only
+
+    if task not in TASKS:
+        raise PredictionError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+    con = connect_read_only(data_dir)
+    try:
+        if task == "claims":
+            gold = con.execute("select claim_id, claim_kind, gold_verdict from benchmark_claims "
+                               "order by claim_id").fetchall()
+            predicted = read_predictions(predictions_path, task, {g[0] for g in gold})
+            items = [{"id": cid, "tags": [kind], "gold": verdict, "predicted": predicted.get(cid),
+                      "correct": predicted.get(cid) == verdict} for cid, kind, verdict in gold]
+            accuracy = sum(i["correct"] for i in items) / len(items)
+            f1 = macro_f1([i["gold"] for i in items], [i["predicted"] for i in items])
+            return Score(task, len(items), accuracy, _per_tag(items),
+                         {"accuracy": accuracy, "macro_f1": f1, "missing": len(gold) - len(predicted)}, items)
+        cur = con.execute("select * from benchmark_questions order by qid")
+        names = [d[0] for d in cur.description]
+        questions = [dict(zip(names, r)) for r in cur.fetchall()]
+        predicted = read_predictions(predictions_path, task, {q["qid"] for q in questions})
+        items = []
+        for q in questions:
+            item = {"id": q["qid"], "tags": list(q["tags"]), "predicted": predicted.get(q["qid"])}
+            if task == "qa":
+                item["correct"] = q["qid"] in predicted and qa_correct(q, predicted[q["qid"]])
+            else:
+                if q["qid"] not in predicted:
+                    item["correct"] = False
+                else:
+                    gold_rows = run_with_timeout(con, q["gold_sql"])
+                    item["correct"], error = sql_correct(con, q, predicted[q["qid"]], gold_rows)
+                    if error:
+                        item["error"] = error
+            items.append(item)
+        score = sum(i["correct"] for i in items) / len(items)
+        return Score(task, len(items), score, _per_tag(items), {"missing": len(questions) - len(predicted)}, items)
+    finally:
+        con.close()
+
+
+def summary(score: Score) -> str:
+    lines = [f"task {score.task}: {score.n} items, score {score.score:.3f}"]
+    for key in ("accuracy", "macro_f1", "missing"):
+        if key in score.details:
+            value = score.details[key]
+            lines.append(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+    lines.append("  per tag:")
+    lines += [f"    {tag:<22} {value:.3f}" for tag, value in score.per_tag.items()]
+    wrong = [i["id"] for i in score.items if not i["correct"]]
+    if wrong:
+        lines.append(f"  wrong or missing: {', '.join(wrong[:20])}{' ...' if len(wrong) > 20 else ''}")
+    return "\n".join(lines)

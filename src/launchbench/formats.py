@@ -1,0 +1,57 @@
+"""Render rows as a text table, Markdown, CSV or JSON (shared by compare, query, sql and eval)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+FORMATS = ("table", "markdown", "csv", "json")
+
+
+def jsonable(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value)}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value.utcoffset() == dt.timedelta(0) else value.isoformat()
+    return str(value)
+
+
+def text_table(lines: list[list[str]]) -> str:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    fmt = lambda line: "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(lines[0]), rule, *map(fmt, lines[1:])])
+
+
+def markdown_table(lines: list[list[str]]) -> str:
+    esc = lambda s: s.replace("|", "\\|").replace("\n", " ")
+    out = ["| " + " | ".join(map(esc, lines[0])) + " |", "|" + "---|" * len(lines[0])]
+    out += ["| " + " | ".join(map(esc, line)) + " |" for line in lines[1:]]
+    return "\n".join(out)
+
+
+def render_rows(names: list[str], rows: list[tuple], fmt: str = "table", max_width: int = 60) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return json.dumps([{n: jsonable(v) for n, v in zip(names, r)} for r in rows], indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([[jsonable(v) for v in r] for r in rows])
+        return buf.getvalue().rstrip("\n")
+    clip = (lambda s: s if len(s) <= max_width else s[: max_width - 1] + "…") if fmt == "table" else (lambda s: s)
+    lines = [list(names)] + [[clip(_cell(v)) for v in r] for r in rows]
+    return text_table(lines) if fmt == "table" else markdown_table(lines)

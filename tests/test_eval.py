@@ -1,0 +1,151 @@
+"""The benchmark scorer: gold scores 1.0, known mistakes score what we compute by hand, bad files fail clearly."""
+import json
+
+import pytest
+
+from launchbench import connect
+from launchbench.cli import main
+from launchbench.evaluate import evaluate, macro_f1
+
+
+@pytest.fixture(scope="module")
+def gold():
+    con = connect()
+    questions = [dict(zip([d[0] for d in con.description], r)) for r in
+                 [*con.execute("select * from benchmark_questions order by qid").fetchall()]]
+    claims = con.execute("select claim_id, gold_verdict, claim_kind from benchmark_claims order by claim_id").fetchall()
+    return questions, claims
+
+
+def write(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def gold_qa(questions):
+    return [{"qid": q["qid"], "answer": json.loads(q["gold_answer"]) if q["gold_answer"] else None} for q in questions]
+
+
+def test_benchmark_size_and_shape(gold):
+    questions, claims = gold
+    assert len(questions) >= 40
+    assert sum(not q["answerable"] for q in questions) >= 5
+    tags = {t for q in questions for t in q["tags"]}
+    assert {"delay", "audience", "claims", "sources", "cross-launch", "timeline"} <= tags
+    assert len(claims) >= 10
+
+
+@pytest.mark.parametrize("task", ["qa", "sql", "claims"])
+def test_gold_predictions_score_one(task, gold, tmp_path):
+    questions, claims = gold
+    rows = {"qa": gold_qa(questions),
+            "sql": [{"qid": q["qid"], "sql": q["gold_sql"]} for q in questions],
+            "claims": [{"claim_id": c, "verdict": v} for c, v, _ in claims]}[task]
+    score = evaluate(task, write(tmp_path / "p.jsonl", rows))
+    assert score.score == 1.0 and score.n == len(rows)
+    assert all(v == 1.0 for v in score.per_tag.values())
+
+
+def test_qa_known_mistakes_score_exactly(gold, tmp_path):
+    questions, _ = gold
+    preds = {p["qid"]: p for p in gold_qa(questions)}
+    by_id = {q["qid"]: q for q in questions}
+    numeric = [q for q in questions if q["answer_type"] == "number" and q["answerable"] and q["tolerance"] == 0][:3]
+    for q in numeric:  # off by one: wrong under zero tolerance
+        preds[q["qid"]]["answer"] = json.loads(q["gold_answer"]) + 1
+    tolerant = next(q for q in questions if q["answer_type"] == "number" and q["tolerance"] >= 0.05)
+    gold_value = json.loads(tolerant["gold_answer"])
+    preds[tolerant["qid"]]["answer"] = gold_value * (1 + tolerant["tolerance"] / 2)  # inside tolerance: right
+    unanswerable = next(q for q in questions if not q["answerable"])
+    preds[unanswerable["qid"]]["answer"] = 42  # an answer to an unanswerable question: wrong
+    text_q = next(q for q in questions if q["answer_type"] == "string")
+    preds[text_q["qid"]]["answer"] = "  " + json.loads(text_q["gold_answer"]).upper() + " "  # normalised: right
+    missing = next(q for q in questions if q["answer_type"] == "list")
+    del preds[missing["qid"]]  # missing: wrong
+    score = evaluate("qa", write(tmp_path / "p.jsonl", list(preds.values())))
+    wrong = 3 + 1 + 1
+    assert score.score == pytest.approx((len(questions) - wrong) / len(questions))
+    assert {i["id"] for i in score.items if not i["correct"]} == \
+        {q["qid"] for q in numeric} | {unanswerable["qid"], missing["qid"]}
+    delay_items = [q for q in questions if "delay" in q["tags"]]
+    delay_wrong = sum(1 for q in delay_items if q["qid"] in {x["qid"] for x in numeric} | {missing["qid"]})
+    assert score.per_tag["delay"] == pytest.approx((len(delay_items) - delay_wrong) / len(delay_items))
+    assert by_id
+
+
+def test_sql_task_counts_errors_and_refusals_as_wrong(gold, tmp_path):
+    questions, _ = gold
+    preds = [{"qid": q["qid"], "sql": q["gold_sql"]} for q in questions]
+    preds[0]["sql"] = "select * from no_such_table"
+    preds[1]["sql"] = "copy launches to '/tmp/x.csv'"
+    preds[2]["sql"] = "select * from read_csv('/etc/passwd')"
+    preds[3]["sql"] = preds[3]["sql"] + " union all select 1"  # an extra row: the bags differ
+    score = evaluate("sql", write(tmp_path / "p.jsonl", preds))
+    assert score.score == pytest.approx((len(questions) - 4) / len(questions))
+    errors = {i["id"]: i.get("error", "") for i in score.items if not i["correct"]}
+    assert "Refused" in errors[questions[1]["qid"]] and "Refused" in errors[questions[2]["qid"]]
+
+
+def test_sql_task_ignores_row_order_unless_gold_orders(gold, tmp_path):
+    questions, _ = gold
+    unordered = next(q for q in questions if not q["ordered"] and q["answer_type"] == "list")
+    ordered = next(q for q in questions if q["ordered"] and q["answer_type"] == "list"
+                   and len(json.loads(q["gold_answer"])) > 1)
+    preds = [{"qid": q["qid"], "sql": q["gold_sql"]} for q in questions]
+    for p in preds:
+        if p["qid"] in (unordered["qid"], ordered["qid"]):
+            p["sql"] = f"select * from ({p['sql']}) order by 1 desc"
+    score = evaluate("sql", write(tmp_path / "p.jsonl", preds))
+    wrong = {i["id"] for i in score.items if not i["correct"]}
+    assert unordered["qid"] not in wrong and ordered["qid"] in wrong
+
+
+def test_claims_accuracy_and_macro_f1_by_hand(gold, tmp_path):
+    _, claims = gold
+    preds = [{"claim_id": c, "verdict": v} for c, v, _ in claims]
+    flipped = [p for p in preds if p["verdict"] == "disputed"][:2]
+    for p in flipped:
+        p["verdict"] = "refuted"
+    score = evaluate("claims", write(tmp_path / "p.jsonl", preds))
+    assert score.details["accuracy"] == pytest.approx((len(claims) - 2) / len(claims))
+    gold_v = [v for _, v, _ in claims]
+    pred_v = [p["verdict"] for p in preds]
+    by_hand = []
+    for label in sorted(set(gold_v) | set(pred_v)):
+        tp = sum(g == p == label for g, p in zip(gold_v, pred_v))
+        fp = sum(p == label and g != label for g, p in zip(gold_v, pred_v))
+        fn = sum(g == label and p != label for g, p in zip(gold_v, pred_v))
+        by_hand.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    assert score.details["macro_f1"] == pytest.approx(sum(by_hand) / len(by_hand))
+    assert macro_f1(["a", "b"], ["a", "a"]) == pytest.approx((2 / 3 + 0) / 2)
+
+
+@pytest.mark.parametrize("content, words", [
+    ('{"qid": "q001", "answer": 1}\n{"qid": "q002"', "line 2: not valid JSON"),
+    ('{"qid": "q001"}\n', "line 1: needs the fields 'qid' and 'answer'"),
+    ('{"qid": "zzz", "answer": 1}\n', "line 1: unknown qid 'zzz'"),
+    ('{"qid": "q001", "answer": 1}\n{"qid": "q001", "answer": 2}\n', "line 2: second prediction"),
+    ('[1, 2]\n', "line 1: expected a JSON object"),
+])
+def test_malformed_predictions_fail_with_the_line(content, words, tmp_path, capsys):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    assert main(["eval", "--task", "qa", str(path)]) == 1
+    assert words in capsys.readouterr().err
+
+
+def test_bad_verdict_is_refused(gold, tmp_path, capsys):
+    _, claims = gold
+    path = write(tmp_path / "bad.jsonl", [{"claim_id": claims[0][0], "verdict": "true"}])
+    assert main(["eval", "--task", "claims", str(path)]) == 1
+    assert "line 1: verdict 'true' is not one of" in capsys.readouterr().err
+
+
+def test_json_report(gold, tmp_path):
+    _, claims = gold
+    path = write(tmp_path / "p.jsonl", [{"claim_id": c, "verdict": "disputed"} for c, _, _ in claims])
+    out = tmp_path / "score.json"
+    assert main(["eval", "--task", "claims", str(path), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["task"] == "claims" and report["n"] == len(claims) and 0 <= report["score"] <= 1
+    assert report["per_tag"]

@@ -1,0 +1,116 @@
+"""Named queries, views.sql and the read-only `sql` command, on the committed Parquet."""
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from conftest import ROOT
+from launchbench.cli import main
+from launchbench.db import QueryRefused, connect, connect_read_only, run_read_only
+from launchbench.queries import QueryError, named_queries, run
+from launchbench.schema import load_schemas
+
+DS = "2023-05-24-desantis-twitter-spaces"
+EXPECTED_COLUMNS = {
+    "launches_side_by_side": ["launch_id", "platform_id", "scheduled_start_utc", "conversation_start_utc"],
+    "start_times": ["launch_id", "metric", "reported_time_utc", "implied_delay_minutes", "publisher"],
+    "audience_claimed_vs_independent": ["launch_id", "metric", "side", "n_reports", "median"],
+    "claims_with_verdicts": ["launch_id", "claim_id", "claimant", "verdict", "evidence_source_ids"],
+    "source_mix": ["launch_id", "source_kind", "n_sources", "n_publishers", "n_syndicated_copies"],
+    "launch_timeline": ["seq", "at_utc", "minutes_from_schedule", "kind", "description"],
+    "reactions_pointing_back": ["launch_id", "references_launch_id", "actor", "statement"],
+    "platform_track_record": ["platform_id", "n_launches", "share_delayed", "median_delay_minutes"],
+    "figures_for_metric": ["observation_id", "value", "qualifier", "rank", "evidence_quote"],
+}
+PARAMS = {"launch_timeline": {"launch_id": DS}, "figures_for_metric": {"launch_id": DS, "metric": "delay_minutes"}}
+
+
+def test_at_least_eight_queries_with_headers():
+    queries = named_queries()
+    assert len(queries) >= 8 and set(EXPECTED_COLUMNS) <= set(queries)
+    for q in queries.values():
+        assert q.purpose and q.grain
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_COLUMNS))
+def test_every_query_runs_with_its_columns(name):
+    names, rows = run(name, PARAMS.get(name, {}))
+    assert set(EXPECTED_COLUMNS[name]) <= set(names), names
+    assert rows, f"{name} returned no rows on the committed data"
+
+
+def test_timeline_query_is_in_order_for_the_launch():
+    names, rows = run("launch_timeline", {"launch_id": DS})
+    seqs = [r[names.index("seq")] for r in rows]
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_parameters_are_bound_not_pasted():
+    injection = f"{DS}' or '1'='1"
+    names, rows = run("launch_timeline", {"launch_id": injection})
+    assert rows == []  # the whole string is one value: no launch has that id
+    names, rows = run("figures_for_metric", {"launch_id": DS, "metric": "x'; drop view launches; --"})
+    assert rows == []
+    assert run("launch_timeline", {"launch_id": DS})[1]  # and nothing was dropped
+
+
+def test_missing_and_unknown_parameters_are_clear_errors():
+    with pytest.raises(QueryError, match="needs --param launch_id"):
+        run("launch_timeline", {})
+    with pytest.raises(QueryError, match="has no parameter colour"):
+        run("start_times", {"colour": "red"})
+    with pytest.raises(QueryError, match="no query named"):
+        run("nope")
+
+
+def test_views_sql_covers_every_table_and_works_with_duckdb_init():
+    text = (ROOT / "queries" / "views.sql").read_text()
+    for name in load_schemas():
+        assert f"VIEW {name} AS SELECT * FROM read_parquet('dataset/data/{name}.parquet')" in text
+    con = duckdb.connect()
+    for statement in text.split(";"):
+        if statement.strip() and not statement.strip().startswith("--"):
+            con.execute(statement)
+    ours = connect()
+    for name in load_schemas():
+        assert con.execute(f"select count(*) from {name}").fetchone() == ours.execute(
+            f"select count(*) from {name}").fetchone()
+
+
+def test_read_only_sql_refuses_writes_and_file_access():
+    con = connect_read_only()
+    assert run_read_only(con, "select count(*) from launches").fetchone()[0] >= 2
+    for statement, words in [
+        ("create table x as select 1", "CREATE"),
+        ("copy launches to '/tmp/launches.csv'", "COPY"),
+        ("attach '/tmp/other.db'", "ATTACH"),
+        ("select * from read_csv('/etc/passwd')", "outside the data folder"),
+        ("select 1; select 2", "exactly one statement"),
+    ]:
+        with pytest.raises(QueryRefused, match=words):
+            run_read_only(con, statement)
+    with pytest.raises(duckdb.Error):
+        con.execute("SET enable_external_access = true")  # the lock holds
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_query_command_formats(fmt, capsys):
+    assert main(["query", "platform_track_record", "--format", fmt]) == 0
+    assert "twitter-spaces" in capsys.readouterr().out
+
+
+def test_sql_command_refusal_exits_1(capsys):
+    assert main(["sql", "delete from launches"]) == 1
+    assert "refused" in capsys.readouterr().err
+
+
+def test_every_command_help_has_an_example():
+    """sqlite-utils style: docs cover every command, with an example in its --help."""
+    from launchbench.cli import _parser
+
+    commands = _parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        out = subprocess.run([sys.executable, "-m", "launchbench", name, "--help"], capture_output=True, text=True, cwd=ROOT).stdout
+        assert "Example" in out and f"launchbench {name}" in out, name
+        assert f"launchbench {name}" in (ROOT / "README.md").read_text(), f"README does not mention {name}"
