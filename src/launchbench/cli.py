@@ -6,6 +6,15 @@ import sys
 from pathlib import Path
 
 
+def _data(args) -> Path | None:
+    """--data wins; else --version (a frozen release, or `working`); else the working data."""
+    from launchbench.paths import data_dir_for
+
+    if getattr(args, "data", None):
+        return args.data
+    return data_dir_for(getattr(args, "version", None))
+
+
 def _cmd_build(args) -> int:
     from launchbench.build import build, stale_files
     from launchbench.records import RecordError
@@ -40,7 +49,7 @@ def _cmd_card(args) -> int:
 def _cmd_compare(args) -> int:
     from launchbench.compare import render
 
-    print(render(args.format, args.data))
+    print(render(args.format, _data(args)))
     return 0
 
 
@@ -48,7 +57,7 @@ def _cmd_validate(args) -> int:
     from launchbench.paths import project_root
     from launchbench.validate import failed, summary, validate, write_json
 
-    results = validate(args.data, engine=args.engine)
+    results = validate(_data(args), engine=args.engine)
     print(summary(results))
     if args.json:
         write_json(results, args.json)
@@ -86,7 +95,7 @@ def _cmd_query(args) -> int:
             print(f"{q.name}\n    {q.purpose}\n    params: {params}; grain: {q.grain}")
         return 0
     try:
-        names, rows = run(args.name, _parse_params(args.param), args.data)
+        names, rows = run(args.name, _parse_params(args.param), _data(args))
     except (QueryError, ValueError) as exc:
         print(f"launchbench query: {exc}", file=sys.stderr)
         return 1
@@ -100,7 +109,7 @@ def _cmd_sql(args) -> int:
     from launchbench.db import QueryRefused, connect_read_only, run_read_only
     from launchbench.formats import render_rows
 
-    con = connect_read_only(args.data)
+    con = connect_read_only(_data(args))
     try:
         cur = run_read_only(con, args.statement)
         names, rows = [d[0] for d in cur.description], cur.fetchall()
@@ -122,7 +131,7 @@ def _cmd_eval(args) -> int:
     from launchbench.evaluate import PredictionError, evaluate, summary
 
     try:
-        score = evaluate(args.task, args.predictions, args.data)
+        score = evaluate(args.task, args.predictions, _data(args))
     except PredictionError as exc:
         print(f"launchbench eval: {exc}", file=sys.stderr)
         return 1
@@ -138,7 +147,27 @@ def _cmd_report(args) -> int:
     except ImportError:
         print("the report needs matplotlib: pip install 'launchbench[report]'", file=sys.stderr)
         return 1
-    print(f"wrote {build_report(args.out, args.data)}")
+    print(f"wrote {build_report(args.out, _data(args))}")
+    return 0
+
+
+def _cmd_release(args) -> int:
+    from launchbench.release import ReleaseError, release
+
+    try:
+        target = release(args.version_number)
+    except ReleaseError as exc:
+        print(f"launchbench release: refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"released {args.version_number} -> {target}")
+    return 0
+
+
+def _cmd_diff(args) -> int:
+    from launchbench.paths import data_dir_for
+    from launchbench.release import diff, render_diff
+
+    print(render_diff(diff(data_dir_for(args.a), data_dir_for(args.b)), args.a, args.b, args.format))
     return 0
 
 
@@ -174,6 +203,8 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="Examples:\n  launchbench compare\n  launchbench compare --format json")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
     p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("query", help="run a named comparative query", formatter_class=raw,
@@ -185,6 +216,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("sql", help="run one read-only SELECT over the views", formatter_class=raw,
@@ -194,6 +227,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("statement", help="one SELECT statement")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
     p.set_defaults(func=_cmd_sql)
 
     p = sub.add_parser("eval", help="score predictions on the benchmark (qa, sql, claims)", formatter_class=raw,
@@ -205,6 +240,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("predictions", type=Path, help="JSON Lines file, one prediction per line")
     p.add_argument("--json", type=Path, default=None, help="write task, n, score and per-tag scores here")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("report", help="static HTML report with charts", formatter_class=raw,
@@ -213,7 +250,27 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="Example:\n  launchbench report --out report/   # then open report/index.html")
     p.add_argument("--out", type=Path, default=Path("report"), help="output folder (default report/)")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("release", help="validate and freeze the data as a version", formatter_class=raw,
+                       description="Freeze dataset/data into dataset/releases/VERSION/ with manifest.json. Refuses an "
+                                   "existing version, data that fail validation or are stale, and a version number "
+                                   "that does not follow the versioning policy.",
+                       epilog="Example:\n  launchbench release 1.1.0")
+    p.add_argument("version_number", metavar="VERSION", help="MAJOR.MINOR.PATCH, equal to dataset/metadata.yaml")
+    p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("diff", help="what changed between two versions", formatter_class=raw,
+                       description="Rows added, removed and changed per table (keyed on primary keys), with the "
+                                   "changed cells. A and B are versions or `working`.",
+                       epilog="Examples:\n  launchbench diff 1.0.0 working\n"
+                              "  launchbench diff 1.0.0 1.1.0 --format markdown >> CHANGELOG.md")
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("validate", help="check the Parquet: structure, GX suites, cross-table SQL",
                        formatter_class=raw,
@@ -223,6 +280,8 @@ def _parser() -> argparse.ArgumentParser:
                               "  launchbench validate --data /tmp/data --json report.json --no-docs\n"
                               "  launchbench validate --engine gx   # GX's own pandas engine (slower)")
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
     p.add_argument("--json", type=Path, default=None, help="also write every result to this JSON file")
     p.add_argument("--engine", choices=("duckdb", "gx"), default="duckdb",
                    help="run expectations in DuckDB (default, fast) or in GX on pandas")
@@ -237,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, RuntimeError) as exc:  # missing data or repository: say so, no traceback
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:  # missing data, repository or release
         print(f"launchbench {args.command}: {exc}", file=sys.stderr)
         return 1
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from launchbench.paths import data_dir as default_data_dir, queries_dir
+from launchbench.paths import data_dir_for, queries_dir
 
 _VIEW = re.compile(r"CREATE OR REPLACE VIEW (\w+) AS SELECT \* FROM read_parquet\('dataset/data/(\w+)\.parquet'\);")
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
@@ -29,9 +29,11 @@ def _view_statements() -> list[tuple[str, str]]:
     return _VIEW.findall((queries_dir() / "views.sql").read_text(encoding="utf-8"))
 
 
-def connect(data_dir: str | Path | None = None, tables: list[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table (or only `tables`), in the UTC session time zone."""
-    data = Path(data_dir) if data_dir else default_data_dir()
+def connect(data_dir: str | Path | None = None, tables: list[str] | None = None,
+            version: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table (or only `tables`), in the UTC session time zone.
+    `version` picks a frozen release (e.g. "1.0.0"); the default is the working data in dataset/data."""
+    data = Path(data_dir) if data_dir else data_dir_for(version)
     if not any(data.glob("*.parquet")):
         raise DataNotFound(f"{data}: no Parquet files; run `launchbench build` first")
     views = {name: data / f"{stem}.parquet" for name, stem in _view_statements()}
@@ -48,10 +50,10 @@ def connect(data_dir: str | Path | None = None, tables: list[str] | None = None)
     return con
 
 
-def connect_read_only(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_read_only(data_dir: str | Path | None = None, version: str | None = None) -> duckdb.DuckDBPyConnection:
     """`connect()`, then lock it down: no files outside the data folder, configuration frozen.
     Use `run_read_only()` on it so that only SELECT statements run."""
-    data = Path(data_dir) if data_dir else default_data_dir()
+    data = Path(data_dir) if data_dir else data_dir_for(version)
     con = connect(data)
     folder = str(data.resolve()).replace("'", "''")
     con.execute(f"SET allowed_directories = ['{folder}/']")
@@ -74,11 +76,11 @@ def run_read_only(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None 
         raise QueryRefused(f"file access outside the data folder is refused: {exc}") from exc
 
 
-def load(table: str, data_dir: str | Path | None = None):
-    """One table as a pyarrow.Table (call `.to_pandas()` for pandas)."""
+def load(table: str, data_dir: str | Path | None = None, version: str | None = None):
+    """One table as a pyarrow.Table (call `.to_pandas()` for pandas); `version` picks a frozen release."""
     import pyarrow.parquet as pq
 
-    data = Path(data_dir) if data_dir else default_data_dir()
+    data = Path(data_dir) if data_dir else data_dir_for(version)
     path = data / f"{table}.parquet"
     if not path.exists():
         tables = ", ".join(p.stem for p in sorted(data.glob("*.parquet")))

@@ -46,3 +46,42 @@ def data_dir() -> Path:
 
 def queries_dir() -> Path:
     return project_root() / "queries"
+
+
+# ---------------------------------------------------------------- versions (kept here: no heavy imports)
+
+WORKING = "working"
+
+
+class ReleaseNotFound(ValueError):
+    pass
+
+
+def releases_dir() -> Path:
+    return project_root() / "dataset" / "releases"
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    parts = text.split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ReleaseNotFound(f"version {text!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0)")
+    return tuple(int(p) for p in parts)  # type: ignore[return-value]
+
+
+def released_versions() -> list[str]:
+    folder = releases_dir()
+    if not folder.exists():
+        return []
+    found = [p.name for p in folder.iterdir() if (p / "manifest.json").exists()]
+    return sorted(found, key=parse_version)
+
+
+def data_dir_for(version: str | None) -> Path:
+    """The Parquet folder of a version: `working` (or None) is dataset/data, else a frozen release."""
+    if version in (None, WORKING):
+        return data_dir()
+    folder = releases_dir() / version
+    if not (folder / "manifest.json").exists():
+        known = ", ".join(released_versions()) or "none yet"
+        raise ReleaseNotFound(f"no release {version!r}; released versions: {known}")
+    return folder

@@ -41,8 +41,14 @@ class CheckResult:
 
     def describe(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
-        detail = self.error or (f"{self.unexpected_count} unexpected of {self.element_count}"
-                                if self.unexpected_count is not None else f"observed {self.observed}")
+        if self.error:
+            detail = self.error
+        elif self.unexpected_count is not None and self.element_count is not None:
+            detail = f"{self.unexpected_count} unexpected of {self.element_count}"
+        elif self.unexpected_count is not None:
+            detail = f"{self.unexpected_count} failing row(s)"
+        else:
+            detail = f"observed {self.observed}"
         sample = f"; e.g. {', '.join(map(str, self.sample[:3]))}" if self.sample else ""
         return f"{where}: {self.check} [{self.severity}] {detail}{sample}"
 
