@@ -14,4 +14,4 @@ final as (
     from metrics
 )
 
-select * from final order by scheduled_start_utc, launch_id
+select * from final order by launch_id

@@ -43,11 +43,39 @@ def test_csv_has_the_launch_metrics_columns():
 
 
 def test_table_shows_figures_from_launch_metrics():
+    from launchbench.compare import MAX_SIDE_BY_SIDE
+
     out = render("table", DATA)
-    for row in _metrics():
-        if row["peak_listeners"] is not None:
-            assert f"{int(row['peak_listeners']):,}" in out
-        assert row["scheduled_start_utc"].strftime("%Y-%m-%d %H:%M UTC") in out
+    rows = _metrics()
+    shown = "peak_listeners" if len(rows) <= MAX_SIDE_BY_SIDE else "peak_listeners_independent"
+    for row in rows:
+        assert row["launch_id"] in out
+        if row[shown] is not None:
+            assert f"{int(row[shown]):,}" in out
+        if row["scheduled_start_utc"] is not None:
+            assert row["scheduled_start_utc"].strftime("%Y-%m-%d %H:%M UTC") in out
+
+
+def test_side_by_side_for_few_launches_rows_for_many(tmp_path):
+    """Two launches print one column each; a wide field prints one line per launch."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from launchbench.compare import MAX_SIDE_BY_SIDE
+
+    few = tmp_path / "few"
+    shutil.copytree(DATA, few)
+    t = pq.read_table(few / "launch_metrics.parquet")
+    keep = pc.is_in(t.column("launch_id"), value_set=pa.array(SEEDS))
+    pq.write_table(t.filter(keep), few / "launch_metrics.parquet")
+    first_line = render("table", few).splitlines()[0]
+    assert SEEDS[0] in first_line and SEEDS[1] in first_line
+    if len(_metrics()) > MAX_SIDE_BY_SIDE:
+        lines = render("table", DATA).splitlines()
+        assert lines[0].startswith("launch") and len(lines) == len(_metrics()) + 2
 
 
 def test_console_command_runs_and_imports_only_duckdb():

@@ -20,8 +20,9 @@ QUESTION_FIELDS = {"qid", "question", "gold_sql", "answer_type", "tolerance", "t
 CLAIMS_SQL = """
 with final as (
     select c.claim_id, c.launch_id, c.claim_kind, c.statement,
-           'Launch: ' || l.title || ' (' || p.name || ', scheduled ' || strftime(l.scheduled_start_utc, '%Y-%m-%d %H:%M')
-             || ' UTC). Claimant: ' || a.name || ' (' || replace(c.claimant_kind, '_', ' ') || '). Made: '
+           'Launch: ' || l.title || ' (' || p.name || ', scheduled '
+             || coalesce(strftime(l.scheduled_start_utc, '%Y-%m-%d %H:%M') || ' UTC', 'time not recorded')
+             || '). Claimant: ' || a.name || ' (' || replace(c.claimant_kind, '_', ' ') || '). Made: '
              || coalesce(strftime(c.made_at_utc, '%Y-%m-%d %H:%M') || ' UTC', 'time not recorded') || '.' as context,
            c.verdict as gold_verdict
     from claims c join launches l using (launch_id) join actors a on a.actor_id = c.claimant_actor_id

@@ -14,8 +14,9 @@ _DISPLAY_SQL = """
 select
     launch_id,
     platform_id,
-    strftime(scheduled_start_utc, '%Y-%m-%d %H:%M') || ' UTC' as sched_utc,
-    strftime(timezone(local_timezone, scheduled_start_utc), '%H:%M') || ' ' || local_timezone as sched_local,
+    coalesce(strftime(scheduled_start_utc, '%Y-%m-%d %H:%M') || ' UTC', 'not reported') as sched_utc,
+    coalesce(strftime(timezone(local_timezone, scheduled_start_utc), '%H:%M') || ' ' || local_timezone, '-')
+        as sched_local,
     coalesce(strftime(conversation_start_utc, '%H:%M') || ' UTC', '-') as start_utc,
     coalesce(strftime(timezone(local_timezone, conversation_start_utc), '%H:%M') || ' ' || local_timezone, '-') as start_local,
     case when delay_minutes is null then '-' else
@@ -30,7 +31,7 @@ select
     coalesce(printf('%g min', round(duration_minutes, 1)), '-') as duration,
     coalesce(claimed_cause || ' (' || claimed_cause_verdict || ')', '-') as cause,
     n_sources::varchar || ' sources, ' || n_observations::varchar || ' figures' as sourcing
-from launch_metrics order by scheduled_start_utc, launch_id
+from launch_metrics order by launch_id
 """
 _LABELS = {
     "launch_id": "launch", "platform_id": "platform", "sched_utc": "scheduled start",
@@ -51,7 +52,7 @@ def _fetch(sql: str, data_dir) -> tuple[list[str], list[tuple]]:
 
 
 def metrics_rows(data_dir: Path | None = None) -> tuple[list[str], list[tuple]]:
-    return _fetch("select * from launch_metrics order by scheduled_start_utc, launch_id", data_dir)
+    return _fetch("select * from launch_metrics order by launch_id", data_dir)
 
 
 def _display_columns(data_dir) -> list[list[str]]:
@@ -60,11 +61,33 @@ def _display_columns(data_dir) -> list[list[str]]:
     return [[_LABELS[n], *[str(r[i]) for r in rows]] for i, n in enumerate(names)]
 
 
+# With more launches than this, one column per launch gets too wide: print one row per launch instead.
+MAX_SIDE_BY_SIDE = 4
+_ROW_FIELDS = ["launch_id", "platform_id", "sched_utc", "delay", "relaunched", "peak_indep", "peak_claimed",
+               "duration", "cause", "sourcing"]
+_ROW_LABELS = {"launch_id": "launch", "platform_id": "platform", "sched_utc": "scheduled start",
+               "delay": "delay min (range)", "relaunched": "relaunch", "peak_indep": "peak (independent)",
+               "peak_claimed": "peak (claimed)", "duration": "duration", "cause": "claimed cause (verdict)",
+               "sourcing": "sources"}
+
+
+def _rows_layout(columns: list[list[str]]) -> list[list[str]]:
+    """Transpose back: one line per launch with the compact fields."""
+    by_label = {line[0]: line[1:] for line in columns}
+    fields = [(_ROW_LABELS[f], by_label[_LABELS[f]]) for f in _ROW_FIELDS]
+    compact = lambda label, v: v.replace(" min (", " (").replace(" sources, ", " src, ").replace(" figures", " figs") \
+        if label in ("delay min (range)", "sources") else v
+    return [[label for label, _ in fields]] + [
+        [compact(label, values[i]) for label, values in fields] for i in range(len(fields[0][1]))]
+
+
 def render(fmt: str = "table", data_dir: Path | None = None) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt in ("table", "markdown"):
         lines = _display_columns(data_dir)
+        if len(lines[0]) - 1 > MAX_SIDE_BY_SIDE:
+            lines = _rows_layout(lines)
         return text_table(lines) if fmt == "table" else markdown_table(lines)
     names, rows = metrics_rows(data_dir)
     return render_rows(names, rows, fmt)

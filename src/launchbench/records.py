@@ -268,7 +268,7 @@ def _check_rows(schemas, rows, origin, issues) -> None:
     schedules = {(o["launch_id"], o["value_time_utc"]) for o in rows["observations"]
                  if o["metric"] == "scheduled_start" and o["rank"] != "deprecated"}
     for i, row in enumerate(rows["launches"]):
-        if (row["launch_id"], row["scheduled_start_utc"]) not in schedules:
+        if row["scheduled_start_utc"] is not None and (row["launch_id"], row["scheduled_start_utc"]) not in schedules:
             issue("launches", i, "scheduled_start",
                   "must equal a non-deprecated scheduled_start observation of this launch (so it has a source)")
 

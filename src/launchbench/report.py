@@ -23,7 +23,7 @@ def _short(launch_id: str) -> str:
 
 def _start_vs_schedule(con, plt):
     launches = con.execute("select launch_id, delay_minutes, delay_minutes_low, delay_minutes_high from launch_metrics "
-                           "order by scheduled_start_utc desc").fetchall()
+                           "order by launch_id desc").fetchall()
     reports = con.execute("""select o.launch_id, epoch(o.value_time_utc - l.scheduled_start_utc) / 60.0
                              from observations o join launches l using (launch_id)
                              where o.metric = 'conversation_start' and o.rank <> 'deprecated'""").fetchall()
@@ -51,7 +51,7 @@ def _timelines(con, plt):
                           from timeline t join launches l using (launch_id)
                           where t.at_utc between l.scheduled_start_utc - interval 1 hour
                                              and l.scheduled_start_utc + interval 4 hour
-                          order by l.scheduled_start_utc desc, t.seq""").fetchall()
+                          order by t.launch_id desc, t.seq""").fetchall()
     launches = list(dict.fromkeys(r[0] for r in rows))
     kinds = sorted({r[2] for r in rows})
     cmap = plt.get_cmap("tab10")
@@ -72,7 +72,7 @@ def _timelines(con, plt):
 def _audience(con, plt):
     rows = con.execute("""select launch_id, peak_listeners_independent, peak_listeners_claimed,
                                  peak_listeners_low, peak_listeners_high
-                          from launch_metrics where peak_listeners is not null order by scheduled_start_utc""").fetchall()
+                          from launch_metrics where peak_listeners is not null order by launch_id""").fetchall()
     fig, ax = plt.subplots(figsize=(9, 4))
     xs = range(len(rows))
     ind = [r[1] or 0 for r in rows]
@@ -98,7 +98,7 @@ def _source_mix(con, plt):
                               union select launch_id, source_id from reactions)
                           select c.launch_id, s.source_kind, count(*) from cited c join sources s using (source_id)
                           join launches l using (launch_id)
-                          group by all order by min(l.scheduled_start_utc), 1, 2""").fetchall()
+                          group by all order by 1, 2""").fetchall()
     launches = list(dict.fromkeys(r[0] for r in rows))
     kinds = sorted({r[1] for r in rows})
     cmap = plt.get_cmap("tab10")
@@ -137,7 +137,7 @@ def build_report(out: Path, data_dir: Path | None = None) -> Path:
         plt.close(fig)
     cur = con.execute("""select launch_id, platform_id, delay_minutes, delay_minutes_low, delay_minutes_high,
                                 peak_listeners_independent, peak_listeners_claimed, claimed_cause,
-                                claimed_cause_verdict, n_sources from launch_metrics order by scheduled_start_utc""")
+                                claimed_cause_verdict, n_sources from launch_metrics order by launch_id""")
     table = render_rows([d[0] for d in cur.description], cur.fetchall(), "markdown")
     con.close()
     page = _page(svgs, table)
