@@ -167,7 +167,7 @@ def _cmd_diff(args) -> int:
     from launchbench.paths import data_dir_for
     from launchbench.release import diff, render_diff
 
-    print(render_diff(diff(data_dir_for(args.a), data_dir_for(args.b)), args.a, args.b, args.format))
+    print(render_diff(diff(data_dir_for(args.a), data_dir_for(args.b)), args.a, args.b, args.format, args.max_rows))
     return 0
 
 
@@ -270,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    p.add_argument("--max-rows", type=int, default=None, help="markdown: list at most N rows per change kind")
     p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("validate", help="check the Parquet: structure, GX suites, cross-table SQL",

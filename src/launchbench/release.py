@@ -214,7 +214,7 @@ def _fmt_key(key: dict) -> str:
     return ", ".join(str(v) for v in key.values())
 
 
-def render_diff(result: dict[str, dict], a: str, b: str, fmt: str = "table") -> str:
+def render_diff(result: dict[str, dict], a: str, b: str, fmt: str = "table", max_rows: int | None = None) -> str:
     from launchbench.formats import jsonable
 
     if fmt == "json":
@@ -227,13 +227,16 @@ def render_diff(result: dict[str, dict], a: str, b: str, fmt: str = "table") -> 
             continue
         any_change = True
         if fmt == "markdown":
+            cap = lambda items: items if max_rows is None else items[:max_rows]
+            more = lambda items: ([f"- ... and {len(items) - max_rows} more"]
+                                  if max_rows is not None and len(items) > max_rows else [])
             lines += [f"### `{table}`: {n[0]} added, {n[1]} removed, {n[2]} changed", ""]
-            lines += [f"- added `{_fmt_key(k)}`" for k in change["added"]]
-            lines += [f"- removed `{_fmt_key(k)}`" for k in change["removed"]]
-            for c in change["changed"]:
+            lines += [f"- added `{_fmt_key(k)}`" for k in cap(change["added"])] + more(change["added"])
+            lines += [f"- removed `{_fmt_key(k)}`" for k in cap(change["removed"])] + more(change["removed"])
+            for c in cap(change["changed"]):
                 cells = "; ".join(f"`{col}`: {v['old']!r} -> {v['new']!r}" for col, v in c["cells"].items())
                 lines.append(f"- changed `{_fmt_key(c['key'])}`: {cells}")
-            lines.append("")
+            lines += more(change["changed"]) + [""]
         else:
             lines.append(f"{table}: {n[0]} added, {n[1]} removed, {n[2]} changed")
             lines += [f"  + {_fmt_key(k)}" for k in change["added"]]
