@@ -21,7 +21,7 @@ sided as (
 
 final as (
     select launch_id, metric, side, count(*) as n_reports,
-           min(value_num) as lowest, quantile_disc(value_num, 0.5) as median, max(value_num) as highest,
+           min(value_num) as lowest, percentile_disc(0.5) within group (order by value_num) as median, max(value_num) as highest,
            count(distinct source_id) as n_sources
     from sided group by launch_id, metric, side
 )

@@ -9,7 +9,7 @@ actors_ as (select actor_id, name from actors),
 
 final as (
     select c.launch_id, c.claim_id, a.name as claimant, c.claimant_kind, c.claim_kind, c.statement,
-           c.made_at_utc, c.verdict, c.verdict_note, len(c.evidence_source_ids) as n_evidence,
+           c.made_at_utc, c.verdict, c.verdict_note, array_length(c.evidence_source_ids) as n_evidence,
            c.evidence_source_ids
     from claims_ c join actors_ a on a.actor_id = c.claimant_actor_id
 )

@@ -7,9 +7,9 @@ with
 observations_ as (select * from observations where launch_id = $launch_id and metric = $metric),
 
 final as (
-    select o.observation_id, o.stream_part, coalesce(cast(o.value_num as varchar), cast(o.value_time_utc as varchar)) as value,
+    select o.observation_id, o.stream_part, o.value_num, o.value_time_utc,
            o.qualifier, o.rank, o.reported_by, o.reporter_kind, s.publisher, s.original_publisher, o.evidence_quote
     from observations_ o join sources s using (source_id)
 )
 
-select * from final order by rank = 'deprecated', value, observation_id
+select * from final order by rank = 'deprecated', value_num, value_time_utc, observation_id

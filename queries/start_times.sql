@@ -10,7 +10,7 @@ sources_ as (select source_id, publisher from sources),
 
 final as (
     select o.launch_id, o.metric, o.stream_part, o.value_time_utc as reported_time_utc,
-           round(epoch(o.value_time_utc - l.scheduled_start_utc) / 60.0, 1) as implied_delay_minutes,
+           round(date_diff('second', l.scheduled_start_utc, o.value_time_utc) / 60.0, 1) as implied_delay_minutes,
            o.qualifier, o.rank, o.reported_by, o.reporter_kind, s.publisher, o.source_id
     from observations_ o
     join launches_ l using (launch_id)

@@ -21,7 +21,7 @@ EXPECTED_COLUMNS = {
     "launch_timeline": ["seq", "at_utc", "minutes_from_schedule", "kind", "description"],
     "reactions_pointing_back": ["launch_id", "references_launch_id", "actor", "statement"],
     "platform_track_record": ["platform_id", "n_launches", "share_delayed", "median_delay_minutes"],
-    "figures_for_metric": ["observation_id", "value", "qualifier", "rank", "evidence_quote"],
+    "figures_for_metric": ["observation_id", "value_num", "value_time_utc", "qualifier", "rank", "evidence_quote"],
 }
 PARAMS = {"launch_timeline": {"launch_id": DS}, "figures_for_metric": {"launch_id": DS, "metric": "delay_minutes"}}
 

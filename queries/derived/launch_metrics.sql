@@ -13,7 +13,7 @@ delay_candidates as (
     from observations_ where metric = 'delay_minutes'
     union all
     select o.launch_id, o.rank, o.reporter_kind,
-           epoch(o.value_time_utc - l.scheduled_start_utc) / 60.0 as v
+           date_diff('second', l.scheduled_start_utc, o.value_time_utc) / 60.0 as v
     from observations_ o join launches_ l using (launch_id)
     where o.metric = 'conversation_start'
 ),
@@ -21,7 +21,7 @@ delay_candidates as (
 -- point = lower median of preferred rows if any, else of all; low/high over all non-deprecated rows
 delay as (
     select launch_id,
-           coalesce(quantile_disc(v, 0.5) filter (where rank = 'preferred'), quantile_disc(v, 0.5)) as delay_minutes,
+           coalesce(percentile_disc(0.5) within group (order by v) filter (where rank = 'preferred'), percentile_disc(0.5) within group (order by v)) as delay_minutes,
            min(v) as delay_minutes_low,
            max(v) as delay_minutes_high
     from delay_candidates group by launch_id
@@ -29,21 +29,21 @@ delay as (
 
 conversation as (
     select launch_id,
-           coalesce(quantile_disc(value_time_utc, 0.5) filter (where rank = 'preferred'),
-                    quantile_disc(value_time_utc, 0.5)) as conversation_start_utc
+           coalesce(percentile_disc(0.5) within group (order by value_time_utc) filter (where rank = 'preferred'),
+                    percentile_disc(0.5) within group (order by value_time_utc)) as conversation_start_utc
     from observations_ where metric = 'conversation_start' group by launch_id
 ),
 
 peaks as (
     select launch_id,
-           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred'),
-                    quantile_disc(value_num, 0.5)) as peak_listeners,
+           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred'),
+                    percentile_disc(0.5) within group (order by value_num)) as peak_listeners,
            min(value_num) as peak_listeners_low,
            max(value_num) as peak_listeners_high,
-           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred' and independent),
-                    quantile_disc(value_num, 0.5) filter (where independent)) as peak_listeners_independent,
-           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred' and interested),
-                    quantile_disc(value_num, 0.5) filter (where interested)) as peak_listeners_claimed
+           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred' and independent),
+                    percentile_disc(0.5) within group (order by value_num) filter (where independent)) as peak_listeners_independent,
+           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred' and interested),
+                    percentile_disc(0.5) within group (order by value_num) filter (where interested)) as peak_listeners_claimed
     from (
         select *,
                reporter_kind in ('news_outlet', 'wire_service', 'outage_tracker', 'analyst') as independent,
@@ -63,8 +63,8 @@ duration_rows as (
 
 duration as (
     select launch_id,
-           coalesce(quantile_disc(value_num, 0.5) filter (where rank = 'preferred'),
-                    quantile_disc(value_num, 0.5)) as duration_minutes
+           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred'),
+                    percentile_disc(0.5) within group (order by value_num)) as duration_minutes
     from duration_rows group by launch_id
 ),
 
