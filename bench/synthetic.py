@@ -9,6 +9,7 @@ for benchmarks only. Everything is computed inside DuckDB, so 10M rows take seco
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from launchbench.build import derive_launch_metrics  # noqa: E402
+from launchbench.db import connect  # noqa: E402
 from launchbench.schema import load_schemas, metrics  # noqa: E402
 
 # Each synthetic launch carries this many observations; the other tables scale with the launches.
@@ -102,6 +104,14 @@ def generate(out: Path, n_obs: int) -> dict[str, int]:
     metrics_table = derive_launch_metrics(out)
     pq.write_table(metrics_table, out / "launch_metrics.parquet", compression="zstd")
     counts["launch_metrics"] = metrics_table.num_rows
+    # the claim-verdict task scales with the claims; the questions stay the committed set (they do not grow)
+    from launchbench.benchmark import CLAIMS_SQL
+
+    con = connect(out)
+    claims = con.sql(CLAIMS_SQL).to_arrow_table().cast(schemas["benchmark_claims"].arrow_schema())
+    pq.write_table(claims, out / "benchmark_claims.parquet", compression="zstd")
+    shutil.copy(Path(__file__).resolve().parents[1] / "dataset" / "data" / "benchmark_questions.parquet", out)
+    counts["benchmark_claims"] = claims.num_rows
     return counts
 
 

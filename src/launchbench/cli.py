@@ -95,6 +95,13 @@ def _cmd_query(args) -> int:
             print(f"{q.name}\n    {q.purpose}\n    params: {params}; grain: {q.grain}")
         return 0
     try:
+        if args.format == "csv":  # large results: let Arrow write the CSV
+            from launchbench.formats import write_csv_arrow
+
+            table = run(args.name, _parse_params(args.param), _data(args), arrow=True)
+            sys.stdout.flush()
+            write_csv_arrow(table, sys.stdout.buffer)
+            return 0
         names, rows = run(args.name, _parse_params(args.param), _data(args))
     except (QueryError, ValueError) as exc:
         print(f"launchbench query: {exc}", file=sys.stderr)

@@ -27,8 +27,8 @@ class QueryError(ValueError):
     pass
 
 
-def _parse(path: Path) -> NamedQuery:
-    sql = path.read_text(encoding="utf-8")
+def sql_header(sql: str) -> dict[str, str]:
+    """The leading `-- key: value` comment lines of a SQL file (named queries and validation checks)."""
     header = {}
     for line in sql.splitlines():
         if not line.startswith("--"):
@@ -36,6 +36,12 @@ def _parse(path: Path) -> NamedQuery:
         key, sep, value = line[2:].partition(":")
         if sep:
             header[key.strip()] = value.strip()
+    return header
+
+
+def _parse(path: Path) -> NamedQuery:
+    sql = path.read_text(encoding="utf-8")
+    header = sql_header(sql)
     for key in ("name", "purpose", "params", "grain"):
         if key not in header:
             raise QueryError(f"{path}: header line '-- {key}: ...' missing")
@@ -60,8 +66,8 @@ def bind(query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
     return {k: params[k] for k in query.params}
 
 
-def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None):
-    """(column names, rows) of a named query, on a read-only connection."""
+def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None, arrow: bool = False):
+    """(column names, rows) of a named query on a read-only connection; with arrow=True a pyarrow.Table."""
     from launchbench.db import connect_read_only, run_read_only
 
     queries = named_queries()
@@ -71,6 +77,12 @@ def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None =
     con = connect_read_only(data_dir)
     try:
         cur = run_read_only(con, query.sql, bind(query, params or {}))
+        if arrow:
+            import warnings
+
+            with warnings.catch_warnings():  # the copy it warns about is what we want here
+                warnings.simplefilter("ignore")
+                return cur.to_arrow_table()
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()

@@ -17,6 +17,7 @@ import duckdb
 
 from launchbench.expectations import suites
 from launchbench.paths import data_dir as default_data_dir, project_root, queries_dir
+from launchbench.queries import sql_header
 from launchbench.schema import load_schemas
 
 ENGINES = ("duckdb", "gx")
@@ -131,24 +132,13 @@ def _foreign_keys(con, broken: set[str]) -> list[CheckResult]:
     return results
 
 
-def _header(sql: str) -> dict[str, str]:
-    meta = {}
-    for line in sql.splitlines():
-        if not line.startswith("--"):
-            break
-        key, sep, value = line[2:].partition(":")
-        if sep:
-            meta[key.strip()] = value.strip()
-    return meta
-
-
 def _sql_checks(con) -> list[CheckResult]:
     results = []
     metrics_sql = (queries_dir() / "derived" / "launch_metrics.sql").read_text(encoding="utf-8")
     con.execute(f"create or replace temp view launch_metrics_fresh as {metrics_sql}")
     for path in sorted((project_root() / "validation" / "checks").glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
-        meta = _header(sql)
+        meta = sql_header(sql)
         try:
             cur = con.execute(sql)
             names = [d[0] for d in cur.description]
