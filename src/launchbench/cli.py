@@ -95,12 +95,11 @@ def _cmd_query(args) -> int:
             print(f"{q.name}\n    {q.purpose}\n    params: {params}; grain: {q.grain}")
         return 0
     try:
-        if args.format == "csv":  # large results: let Arrow write the CSV
-            from launchbench.formats import write_csv_arrow
+        if args.format == "csv":  # streams; large results go through Arrow
+            from launchbench.queries import write_csv
 
-            table = run(args.name, _parse_params(args.param), _data(args), arrow=True)
             sys.stdout.flush()
-            write_csv_arrow(table, sys.stdout.buffer)
+            write_csv(args.name, sys.stdout.buffer, _parse_params(args.param), _data(args))
             return 0
         names, rows = run(args.name, _parse_params(args.param), _data(args))
     except (QueryError, ValueError) as exc:

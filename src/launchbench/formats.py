@@ -57,7 +57,22 @@ def render_rows(names: list[str], rows: list[tuple], fmt: str = "table", max_wid
     return text_table(lines) if fmt == "table" else markdown_table(lines)
 
 
-def write_csv_arrow(table, stream) -> None:
+def csv_cell(value):
+    """One CSV cell, formatted like Arrow's CSV writer does (so mixed small/large paths agree)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    if isinstance(value, (list, tuple)):
+        return str(list(value))
+    return jsonable(value)
+
+
+def write_csv_arrow(table, stream, header: bool = True) -> None:
     """CSV straight from Arrow (C++), for large results: same columns, ISO times, no Python row loop."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -72,4 +87,4 @@ def write_csv_arrow(table, stream) -> None:
             column = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
         columns.append(column)
     pacsv.write_csv(pa.table(columns, names=table.column_names), stream,
-                    pacsv.WriteOptions(quoting_style="needed"))
+                    pacsv.WriteOptions(quoting_style="needed", include_header=header))

@@ -66,8 +66,10 @@ def bind(query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
     return {k: params[k] for k in query.params}
 
 
-def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None, arrow: bool = False):
-    """(column names, rows) of a named query on a read-only connection; with arrow=True a pyarrow.Table."""
+SMALL_RESULT = 20_000  # rows written by Python; beyond this the rest goes through Arrow's CSV writer
+
+
+def _open(name: str, params, data_dir):
     from launchbench.db import connect_read_only, run_read_only
 
     queries = named_queries()
@@ -75,14 +77,40 @@ def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None =
         raise QueryError(f"no query named {name!r}; try `launchbench query --list`")
     query = queries[name]
     con = connect_read_only(data_dir)
+    return con, run_read_only(con, query.sql, bind(query, params or {}))
+
+
+def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None):
+    """(column names, rows) of a named query, on a read-only connection."""
+    con, cur = _open(name, params, data_dir)
     try:
-        cur = run_read_only(con, query.sql, bind(query, params or {}))
-        if arrow:
+        return [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        con.close()
+
+
+def write_csv(name: str, stream, params: dict[str, str] | None = None, data_dir: Path | None = None) -> None:
+    """A named query's result as CSV on a binary stream. Small results stay in Python (no pyarrow import);
+    large ones hand the remaining rows to Arrow's C++ CSV writer."""
+    import csv
+    import io
+
+    from launchbench.formats import csv_cell, write_csv_arrow
+
+    con, cur = _open(name, params, data_dir)
+    try:
+        first = cur.fetchmany(SMALL_RESULT)
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([d[0] for d in cur.description])
+        writer.writerows([[csv_cell(v) for v in r] for r in first])
+        stream.write(text.getvalue().encode("utf-8"))
+        if len(first) == SMALL_RESULT:
             import warnings
 
             with warnings.catch_warnings():  # the copy it warns about is what we want here
                 warnings.simplefilter("ignore")
-                return cur.to_arrow_table()
-        return [d[0] for d in cur.description], cur.fetchall()
+                rest = cur.to_arrow_table()
+            write_csv_arrow(rest, stream, header=False)
     finally:
         con.close()
