@@ -66,7 +66,7 @@ def bind(query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
     return {k: params[k] for k in query.params}
 
 
-SMALL_RESULT = 20_000  # rows written by Python; beyond this the rest goes through Arrow's CSV writer
+SMALL_RESULT = 1_000  # rows written by Python; beyond this the rest goes through Arrow's CSV writer
 
 
 def _open(name: str, params, data_dir):

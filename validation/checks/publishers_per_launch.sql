@@ -3,11 +3,11 @@
 -- column: publisher
 -- severity: critical
 -- why: Every launch rests on at least three different publishers.
-with cited as (
+with cited as (  -- union all: count(distinct publisher) below removes the repeats more cheaply
     select launch_id, source_id from observations
-    union select launch_id, source_id from claims
-    union select launch_id, source_id from timeline
-    union select launch_id, source_id from reactions
+    union all select launch_id, source_id from claims
+    union all select launch_id, source_id from timeline
+    union all select launch_id, source_id from reactions
 ),
 final as (
     select l.launch_id, count(distinct s.publisher) as publishers
