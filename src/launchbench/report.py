@@ -41,7 +41,7 @@ def _start_vs_schedule(con, plt):
     ax.text(0, 1.01, " scheduled start", fontsize=8, va="bottom", transform=ax.get_xaxis_transform())
     ax.set_yticks(range(len(launches)), [_short(l[0]) for l in launches], fontsize=8)
     ax.set_xlabel("minutes after the scheduled start")
-    ax.set_title("Scheduled versus actual start (delay, with every source's version)")
+    ax.set_title("Scheduled versus actual start (delay, with every source's version)", pad=16)
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
@@ -73,7 +73,7 @@ def _audience(con, plt):
     rows = con.execute("""select launch_id, peak_listeners_independent, peak_listeners_claimed,
                                  peak_listeners_low, peak_listeners_high
                           from launch_metrics where peak_listeners is not null order by launch_id""").fetchall()
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = plt.subplots(figsize=(10, 5))
     xs = range(len(rows))
     ind = [r[1] or 0 for r in rows]
     cla = [r[2] or 0 for r in rows]
@@ -82,7 +82,7 @@ def _audience(con, plt):
     for x, r in zip(xs, rows):
         ax.plot([x, x], [r[3], r[4]], color="black", linewidth=1)
         ax.scatter([x, x], [r[3], r[4]], marker="_", color="black", s=80, label="range of all peak reports" if x == 0 else None)
-    ax.set_xticks(list(xs), [_short(r[0]) for r in rows], fontsize=8)
+    ax.set_xticks(list(xs), [r[0] for r in rows], fontsize=8, rotation=35, ha="right")
     ax.set_ylabel("peak concurrent listeners or viewers")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_title("Peak audience: independent versus claimed")
@@ -102,13 +102,13 @@ def _source_mix(con, plt):
     launches = list(dict.fromkeys(r[0] for r in rows))
     kinds = sorted({r[1] for r in rows})
     cmap = plt.get_cmap("tab10")
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = plt.subplots(figsize=(10, 5))
     bottom = [0] * len(launches)
     for k, kind in enumerate(kinds):
         values = [next((r[2] for r in rows if r[0] == l and r[1] == kind), 0) for l in launches]
         ax.bar(range(len(launches)), values, bottom=bottom, color=cmap(k % 10), label=kind.replace("_", " "))
         bottom = [b + v for b, v in zip(bottom, values)]
-    ax.set_xticks(range(len(launches)), [_short(l) for l in launches], fontsize=8)
+    ax.set_xticks(range(len(launches)), launches, fontsize=8, rotation=35, ha="right")
     ax.set_ylabel("sources cited")
     ax.set_title("Source mix per launch")
     ax.legend(fontsize=8)
