@@ -177,6 +177,13 @@ def _cmd_diff(args) -> int:
     return 0
 
 
+def _data_args(p: argparse.ArgumentParser) -> None:
+    """--data and --version: which Parquet a reading command uses."""
+    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
+    p.add_argument("--version", default=None, metavar="VERSION",
+                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+
+
 def _parser() -> argparse.ArgumentParser:
     from launchbench import __version__
 
@@ -208,9 +215,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Print launch_metrics: schedule, start, delay, audience, cause, sources.",
                        epilog="Examples:\n  launchbench compare\n  launchbench compare --format json")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
-    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
-    p.add_argument("--version", default=None, metavar="VERSION",
-                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+    _data_args(p)
     p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("query", help="run a named comparative query", formatter_class=raw,
@@ -221,9 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the queries with their purpose and parameters")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
-    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
-    p.add_argument("--version", default=None, metavar="VERSION",
-                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+    _data_args(p)
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("sql", help="run one read-only SELECT over the views", formatter_class=raw,
@@ -232,9 +235,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="Example:\n  launchbench sql \"select launch_id, delay_minutes from launch_metrics\"")
     p.add_argument("statement", help="one SELECT statement")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
-    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
-    p.add_argument("--version", default=None, metavar="VERSION",
-                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+    _data_args(p)
     p.set_defaults(func=_cmd_sql)
 
     p = sub.add_parser("eval", help="score predictions on the benchmark (qa, sql, claims)", formatter_class=raw,
@@ -245,9 +246,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--task", choices=("qa", "sql", "claims"), required=True)
     p.add_argument("predictions", type=Path, help="JSON Lines file, one prediction per line")
     p.add_argument("--json", type=Path, default=None, help="write task, n, score and per-tag scores here")
-    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
-    p.add_argument("--version", default=None, metavar="VERSION",
-                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+    _data_args(p)
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("report", help="static HTML report with charts", formatter_class=raw,
@@ -255,9 +254,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "vs independent, source mix), each also saved as PNG and SVG.",
                        epilog="Example:\n  launchbench report --out report/   # then open report/index.html")
     p.add_argument("--out", type=Path, default=Path("report"), help="output folder (default report/)")
-    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
-    p.add_argument("--version", default=None, metavar="VERSION",
-                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+    _data_args(p)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("release", help="validate and freeze the data as a version", formatter_class=raw,
@@ -286,9 +283,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="Examples:\n  launchbench validate\n"
                               "  launchbench validate --data /tmp/data --json report.json --no-docs\n"
                               "  launchbench validate --engine gx   # GX's own pandas engine (slower)")
-    p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
-    p.add_argument("--version", default=None, metavar="VERSION",
-                   help="a frozen release, e.g. 1.0.0 (default: the working data)")
+    _data_args(p)
     p.add_argument("--json", type=Path, default=None, help="also write every result to this JSON file")
     p.add_argument("--engine", choices=("duckdb", "gx"), default="duckdb",
                    help="run expectations in DuckDB (default, fast) or in GX on pandas")
