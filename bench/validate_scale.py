@@ -36,7 +36,7 @@ def bare_sql(data: Path) -> str:
     import duckdb
 
     from launchbench.expectations import suites
-    from launchbench.sql_engine import _condition, _q, _unexpected_predicate
+    from launchbench.sql_engine import _q, aggregate_sql
 
     con = duckdb.connect()
     statements = ["SET TimeZone = 'UTC'"]
@@ -45,17 +45,15 @@ def bare_sql(data: Path) -> str:
         statements.append(f"create view {_q(table)} as select * from read_parquet('{path}')")
         con.execute(statements[-1])
         types = {r[0]: r[1] for r in con.execute(f"describe {_q(table)}").fetchall()}
-        aggs = ["count(*)"]
-        for exp in exps:
-            pred = _unexpected_predicate(exp, types)
-            if pred:
-                aggs.append(f"count(*) filter (where {_condition(exp)} and ({pred}))")
-            elif "column" in exp.kwargs or "column_list" in exp.kwargs:  # uniqueness
+        sql, _, _ = aggregate_sql(table, exps, types)
+        if sql:
+            statements.append(sql)
+        for exp in exps:  # uniqueness, as plain group-by queries
+            if exp.type in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
                 cols = [exp.kwargs["column"]] if "column" in exp.kwargs else exp.kwargs["column_list"]
                 keys = ", ".join(_q(c) for c in cols)
                 statements.append(f"select count(*) from (select {keys} from {_q(table)} group by {keys} "
                                   f"having count(*) > 1)")
-        statements.append(f"select {', '.join(aggs)} from {_q(table)}")
     return ";\n".join(statements) + ";"
 
 

@@ -54,21 +54,17 @@ def run_query(spark, name: str, params: dict | None = None) -> tuple[list[str], 
     return run_sql(spark, query.sql, bind(query, params or {}))
 
 
-def column_check_counts(spark_or_duckdb_run, table: str, expectations, types: dict[str, str]) -> list[int | None]:
-    """Unexpected-row counts of the row-level expectations of one table, through any `run(sql)` function."""
-    from launchbench.sql_engine import _condition, _q, _unexpected_predicate
+def column_check_counts(run, table: str, expectations, types: dict[str, str]) -> list[int | None]:
+    """Unexpected-row counts of the row-level expectations of one table, through any `run(sql)` function
+    (DuckDB SQL in, (names, rows) out), using the same compiled SQL as `launchbench validate`."""
+    from launchbench.sql_engine import aggregate_sql
 
-    aggregates, positions = [], []
-    for i, exp in enumerate(expectations):
-        pred = _unexpected_predicate(exp, types)
-        if pred:
-            aggregates.append(f"count(*) filter (where {_condition(exp)} and ({pred}))")
-            positions.append(i)
+    sql, positions, _ = aggregate_sql(table, expectations, types)
     counts: list[int | None] = [None] * len(expectations)
-    if aggregates:
-        _, rows = spark_or_duckdb_run(f"select {', '.join(aggregates)} from {_q(table)}")
-        for i, value in zip(positions, rows[0]):
-            counts[i] = int(value)
+    if sql:
+        _, rows = run(sql)
+        for n, (i, _cond, _pred) in enumerate(positions):
+            counts[i] = int(rows[0][2 * n + 1])
     return counts
 
 

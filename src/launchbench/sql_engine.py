@@ -72,25 +72,35 @@ def _condition(exp: Expectation) -> str:
     return f"({cond})" if cond else "true"
 
 
-def run_table(con, table: str, expectations: list[Expectation]) -> list[Outcome]:
-    """Evaluate `expectations` on the view `table` of connection `con`."""
-    types = {r[0]: r[1] for r in con.execute(f"describe {_q(table)}").fetchall()}
-    outcomes: list[Outcome | None] = [None] * len(expectations)
-    aggregates, row_level = [], []
+def aggregate_sql(table: str, expectations: list[Expectation], types: dict[str, str]):
+    """One scan for all row-level expectations: SQL returning (elements, unexpected) per expectation, the
+    positions those pairs belong to, and {position: error} for expectations naming a missing column.
+    Used here, by the Spark comparison and by the bare-DuckDB benchmark, so all run the same checks."""
+    aggregates, positions, errors = [], [], {}
     for i, exp in enumerate(expectations):
         try:
             pred = _unexpected_predicate(exp, types)
         except KeyError as exc:
-            outcomes[i] = Outcome(False, error=f"column {exc} not in table")
+            errors[i] = f"column {exc} not in table"
             continue
         if pred is None:
             continue
         cond = _condition(exp)
-        aggregates.append(f"count(*) filter (where {cond})")
-        aggregates.append(f"count(*) filter (where {cond} and ({pred}))")
-        row_level.append((i, cond, pred))
-    if aggregates:
-        counts = con.execute(f"select {', '.join(aggregates)} from {_q(table)}").fetchone()
+        aggregates += [f"count(*) filter (where {cond})", f"count(*) filter (where {cond} and ({pred}))"]
+        positions.append((i, cond, pred))
+    sql = f"select {', '.join(aggregates)} from {_q(table)}" if aggregates else None
+    return sql, positions, errors
+
+
+def run_table(con, table: str, expectations: list[Expectation]) -> list[Outcome]:
+    """Evaluate `expectations` on the view `table` of connection `con`."""
+    types = {r[0]: r[1] for r in con.execute(f"describe {_q(table)}").fetchall()}
+    outcomes: list[Outcome | None] = [None] * len(expectations)
+    sql, row_level, errors = aggregate_sql(table, expectations, types)
+    for i, error in errors.items():
+        outcomes[i] = Outcome(False, error=error)
+    if sql:
+        counts = con.execute(sql).fetchone()
         for n, (i, cond, pred) in enumerate(row_level):
             elements, unexpected = counts[2 * n], counts[2 * n + 1]
             sample = []
