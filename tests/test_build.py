@@ -62,48 +62,105 @@ def _lower_median(values):
     return ordered[(len(ordered) - 1) // 2]
 
 
+ROLE = {"exact": "point", "approx": "point", "more_than": "lower", "at_least": "lower",
+        "at_most": "upper", "less_than": "upper", "up_to": "upper"}
+
+
+def _resolve(rows, value, peak=False):
+    """The written rule, re-implemented without SQL: one vote per report and role, the point from point votes,
+    bounds only widen the range (or stand in, with their basis, when there is no point vote)."""
+    if any(r["rank"] == "preferred" and ROLE[r["qualifier"]] == "point" for r in rows):
+        rows = [r for r in rows if ROLE[r["qualifier"]] != "point" or r["rank"] == "preferred"]
+    by_report: dict = {}
+    for r in rows:
+        by_report.setdefault((r["report"], ROLE[r["qualifier"]]), []).append(value(r))
+    votes = {"point": {}, "lower": {}, "upper": {}}
+    for (report, role), vs in by_report.items():
+        votes[role][report] = (max(vs) if role == "lower" or (role == "point" and peak)
+                               else min(vs) if role == "upper" else _lower_median(vs))
+    points, lowers, uppers = votes["point"], votes["lower"], votes["upper"]
+    if points:
+        lo = min([*points.values(), *[u for u in uppers.values() if u < min(points.values())]])
+        hi = max([*points.values(), *[v for v in lowers.values() if v > max(points.values())]])
+        return "point", _lower_median(points.values()), lo, hi, sorted(points)
+    if lowers:
+        return ("lower_bound", max(lowers.values()), max(lowers.values()),
+                min(uppers.values()) if uppers else None, sorted(lowers))
+    return "upper_bound", min(uppers.values()), None, min(uppers.values()), sorted(uppers)
+
+
+def _fixture_rows(folder):
+    obs = pq.read_table(folder / "observations.parquet").to_pylist()
+    page_report = {s["source_id"]: s["report_id"] for s in pq.read_table(folder / "sources.parquet").to_pylist()}
+    for o in obs:
+        o["report"] = o["report_id"] or page_report[o["source_id"]]
+    return obs
+
+
 def test_launch_metrics_follow_the_rule(records, tmp_path):
     """Recompute the fixture's launch_metrics in plain Python from the written rule."""
     build(tmp_path / "d", records)
-    obs = pq.read_table(tmp_path / "d" / "observations.parquet").to_pylist()
+    obs = _fixture_rows(tmp_path / "d")
     launch = pq.read_table(tmp_path / "d" / "launches.parquet").to_pylist()[0]
     got = pq.read_table(tmp_path / "d" / "launch_metrics.parquet").to_pylist()[0]
     live = [o for o in obs if o["rank"] != "deprecated"]
+    independent = [o for o in live if o["reporter_kind"] in ("wire_service", "news_outlet", "analyst", "outage_tracker")]
+    claimed = [o for o in live if o["reporter_kind"] in ("platform_owner", "platform", "host", "campaign")]
 
-    def point(rows, field):
-        preferred = [r[field] for r in rows if r["rank"] == "preferred"]
-        return _lower_median(preferred or [r[field] for r in rows])
+    delays = [o for o in independent if o["metric"] in ("delay_minutes", "conversation_start")]
+    minutes = lambda o: o["value_num"] if o["metric"] == "delay_minutes" else (
+        o["value_time_utc"] - launch["scheduled_start_utc"]).total_seconds() / 60
+    # the wire story's three pages are one vote; the news report gives 20 and 31, its vote is 20; "more than 40"
+    # is a bound above the points: it widens the range and never becomes the point
+    assert _resolve(delays, minutes) == ("point", 20.0, 20.0, 40.0, ["news-story-two", "wire-story-one"])
+    assert (got["delay_basis"], got["delay_minutes"], got["delay_minutes_low"], got["delay_minutes_high"],
+            got["delay_report_ids"]) == _resolve(delays, minutes)
+    assert got["delay_n_reports"] == 2
+    # derived values agree: the programme's start is the schedule plus the delay
+    assert got["conversation_start_utc"] == launch["scheduled_start_utc"] + dt.timedelta(minutes=20)
 
-    starts = [o for o in live if o["metric"] == "conversation_start"]
-    delays = [o["value_num"] for o in live if o["metric"] == "delay_minutes"] + [
-        (o["value_time_utc"] - launch["scheduled_start_utc"]).total_seconds() / 60 for o in starts]
-    peaks = [o for o in live if o["metric"] == "peak_concurrent_listeners"]
-    independent = [o for o in peaks if o["reporter_kind"] in ("wire_service", "news_outlet", "analyst", "outage_tracker")]
-    claimed = [o for o in peaks if o["reporter_kind"] in ("platform_owner", "platform", "host", "campaign")]
+    peaks = lambda rows: [o for o in rows if o["metric"] == "peak_concurrent_listeners"]
+    value = lambda o: o["value_num"]
+    # three pages of one wire story give one vote; the news report's "at least 420,000" stays a bound; the
+    # commentator's 900,000 and the owner's "over 600k" never enter the independent point
+    assert _resolve(peaks(independent), value, peak=True) == ("point", 300000, 300000, 420000, ["wire-story-one"])
+    assert (got["peak_listeners_basis"], got["peak_listeners"], got["peak_listeners_low"],
+            got["peak_listeners_high"], got["peak_listeners_report_ids"]) == _resolve(peaks(independent), value, True)
+    assert got["peak_listeners_independent"] == got["peak_listeners"] and got["peak_listeners_n_reports"] == 1
+    # the owner's post, quoted on a second page, is one assertion; a bound only, and the basis says so
+    assert (got["peak_listeners_claimed_basis"], got["peak_listeners_claimed"],
+            got["peak_listeners_claimed_report_ids"]) == ("lower_bound", 600000, ["owner-post-three"])
 
-    assert got["conversation_start_utc"] == point(starts, "value_time_utc")
-    assert got["delay_minutes"] == _lower_median(delays) == 25.0  # 20 reported, 25 and 31 implied; 90 deprecated
-    assert (got["delay_minutes_low"], got["delay_minutes_high"]) == (min(delays), max(delays)) == (20.0, 31.0)
-    assert got["peak_listeners"] == point(peaks, "value_num") == 420000
-    assert (got["peak_listeners_low"], got["peak_listeners_high"]) == (300000, 600000)
-    assert got["peak_listeners_independent"] == point(independent, "value_num") == 300000
-    assert got["peak_listeners_claimed"] == point(claimed, "value_num") == 600000
-    assert got["duration_minutes"] == 75
+    durations = [o for o in independent if o["metric"] == "duration_minutes"]
+    assert _resolve(durations, value)[:2] == ("point", 60)  # votes 60 and 75 (not 60, 75, 75, 75)
+    assert (got["duration_minutes"], got["duration_n_reports"]) == (60, 2)
     assert (got["claimed_cause"], got["claimed_cause_verdict"]) == ("cause_demand", "disputed")
-    assert got["n_sources"] == 3 and got["n_observations"] == len(obs) == 9
+    assert got["n_sources"] == 6 and got["n_reports"] == 4 and got["n_observations"] == len(obs) == 18
     assert got["scheduled_start_utc"] == dt.datetime(2023, 5, 24, 22, 0, tzinfo=dt.timezone.utc)
 
 
-def test_preferred_rows_decide_the_point(records, tmp_path):
-    def prefer_high(doc):
-        for o in doc["observations"]:
-            if o["observation_id"] == "fx-peak-owner":
-                o.update(rank="preferred", rank_reason="test")
-    edit_yaml(records / FIXTURE_LAUNCH, prefer_high)
+def test_a_bound_only_metric_reports_its_basis(records, tmp_path):
+    def bounds_only(doc):
+        doc["observations"] = [o for o in doc["observations"]
+                               if not (o["metric"] == "peak_concurrent_listeners" and o["qualifier"] == "approx")]
+    edit_yaml(records / FIXTURE_LAUNCH, bounds_only)
     build(tmp_path / "d", records)
     got = pq.read_table(tmp_path / "d" / "launch_metrics.parquet").to_pylist()[0]
-    assert got["peak_listeners"] == 600000
-    assert (got["peak_listeners_low"], got["peak_listeners_high"]) == (300000, 600000)
+    assert (got["peak_listeners_basis"], got["peak_listeners"], got["peak_listeners_low"],
+            got["peak_listeners_high"], got["peak_listeners_report_ids"]) == (
+        "lower_bound", 420000, 420000, None, ["news-story-two"])
+
+
+def test_preferred_rows_decide_the_point(records, tmp_path):
+    def prefer_news(doc):
+        for o in doc["observations"]:
+            if o["observation_id"] == "fx-duration-wire":
+                o.update(rank="preferred", rank_reason="test")
+    edit_yaml(records / FIXTURE_LAUNCH, prefer_news)
+    build(tmp_path / "d", records)
+    got = pq.read_table(tmp_path / "d" / "launch_metrics.parquet").to_pylist()[0]
+    assert (got["duration_minutes"], got["duration_report_ids"]) == (75, ["wire-story-one"])
+    assert (got["duration_minutes_low"], got["duration_minutes_high"]) == (75, 75)
 
 
 def test_timeline_is_numbered_in_time_order(records, tmp_path):
@@ -112,13 +169,18 @@ def test_timeline_is_numbered_in_time_order(records, tmp_path):
     assert [(r["seq"], r["kind"]) for r in rows] == [(1, "scheduled"), (2, "conversation_start")]
 
 
-def test_metrics_sql_uses_the_schema_reporter_kinds():
+def test_no_vocabulary_is_typed_in_sql():
+    """Reporter kinds and audience metrics reach SQL through the views generated from schemas/, never as lists."""
     import re
 
-    from launchbench.schema import reporter_kinds
+    from launchbench.schema import load_schemas
 
-    sql = (ROOT / "queries" / "derived" / "launch_metrics.sql").read_text()
-    for flag in ("independent", "interested"):
-        match = re.search(rf"reporter_kind in \(([^)]*)\) as {flag}", sql)
-        assert match, flag
-        assert sorted(re.findall(r"'([a-z_]+)'", match.group(1))) == reporter_kinds(flag), flag
+    kinds = set(load_schemas()["observations"].extras["reporter_kinds"])
+    for path in [*(ROOT / "queries").rglob("*.sql"), *(ROOT / "validation" / "checks").glob("*.sql")]:
+        if path.name == "views.sql":
+            continue
+        lists = re.findall(r"(?:reporter_kind|claimant_kind|metric) (?:not )?in \(([^)]*)\)", path.read_text())
+        for found in lists:
+            named = set(re.findall(r"'([a-z_]+)'", found))
+            assert not named & kinds, f"{path.name} types reporter kinds {sorted(named & kinds)}"
+            assert not {"concurrent_listeners", "cumulative_listeners"} & named, f"{path.name} types audience metrics"

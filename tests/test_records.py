@@ -7,7 +7,7 @@ from launchbench.cli import main
 LAUNCH_FILE = FIXTURE_LAUNCH.split("/")[-1]
 
 
-def _obs(doc, i=5):
+def _obs(doc, i=7):
     return doc["observations"][i]  # fx-peak-owner, a numeric audience figure
 
 
@@ -30,29 +30,29 @@ CASES = [
     ("duplicate-yaml-key", FIXTURE_LAUNCH, _text_edit("  title:", "  country: FR\n  title:"),
      None, None, "duplicate key 'country'"),
     ("unknown-field", FIXTURE_LAUNCH, _set_obs(qualifer="exact"),
-     "observations[5] (fx-peak-owner)", "qualifer", "unknown field"),
+     "observations[7] (fx-peak-owner)", "qualifer", "unknown field"),
     ("missing-required-field", FIXTURE_LAUNCH, lambda d: d["launch"].pop("summary"),
      "launches[0] (2023-05-24-candidate-a-demo-audio)", "summary", "missing required field"),
     ("time-without-offset", FIXTURE_LAUNCH, lambda d: d["observations"][1].update(value_time="2023-05-24T18:25"),
      "observations[1] (fx-start-wire)", "value_time", "zone offset"),
     ("unknown-metric", FIXTURE_LAUNCH, _set_obs(metric="listenerz"),
-     "observations[5] (fx-peak-owner)", "metric", "unknown value 'listenerz'"),
+     "observations[7] (fx-peak-owner)", "metric", "unknown value 'listenerz'"),
     ("unknown-qualifier", FIXTURE_LAUNCH, _set_obs(qualifier="roughly"),
-     "observations[5] (fx-peak-owner)", "qualifier", "unknown value 'roughly'"),
+     "observations[7] (fx-peak-owner)", "qualifier", "unknown value 'roughly'"),
     ("unknown-enum", FIXTURE_LAUNCH, lambda d: d["launch"].update(event_kind="rally"),
      "launches[0] (2023-05-24-candidate-a-demo-audio)", "event_kind", "unknown value 'rally'"),
     ("negative-audience", FIXTURE_LAUNCH, _set_obs(value_num=-5),
-     "observations[5] (fx-peak-owner)", "value_num", "below the minimum"),
+     "observations[7] (fx-peak-owner)", "value_num", "below the minimum"),
     ("non-numeric-audience", FIXTURE_LAUNCH, _set_obs(value_num="lots"),
-     "observations[5] (fx-peak-owner)", "value_num", "expected a number"),
+     "observations[7] (fx-peak-owner)", "value_num", "expected a number"),
     ("both-values", FIXTURE_LAUNCH, _set_obs(value_time="2023-05-24T18:25-04:00"),
-     "observations[5] (fx-peak-owner)", "value_num", "exactly one of value_num and value_time"),
+     "observations[7] (fx-peak-owner)", "value_num", "exactly one of value_num and value_time"),
     ("neither-value", FIXTURE_LAUNCH, lambda d: _obs(d).pop("value_num"),
-     "observations[5] (fx-peak-owner)", "value_num", "exactly one of value_num and value_time"),
-    ("duplicate-id", FIXTURE_LAUNCH, lambda d: d["observations"][6].update(observation_id="fx-peak-owner"),
-     "observations[6] (fx-peak-owner)", "observation_id", "duplicate id 'fx-peak-owner'"),
+     "observations[7] (fx-peak-owner)", "value_num", "exactly one of value_num and value_time"),
+    ("duplicate-id", FIXTURE_LAUNCH, lambda d: d["observations"][8].update(observation_id="fx-peak-owner"),
+     "observations[8] (fx-peak-owner)", "observation_id", "duplicate id 'fx-peak-owner'"),
     ("dangling-source", FIXTURE_LAUNCH, _set_obs(source_id="nowhere"),
-     "observations[5] (fx-peak-owner)", "source_id", "'nowhere' does not resolve to any sources.source_id"),
+     "observations[7] (fx-peak-owner)", "source_id", "'nowhere' does not resolve to any sources.source_id"),
     ("dangling-actor", FIXTURE_LAUNCH, lambda d: d["claims"][0].update(claimant_actor_id="ghost"),
      "claims[0] (fx-claim-servers)", "claimant_actor_id", "'ghost' does not resolve to any actors.actor_id"),
     ("dangling-platform", FIXTURE_LAUNCH, lambda d: d["launch"].update(platform_id="myspace"),
@@ -61,6 +61,14 @@ CASES = [
      "reactions[0] (fx-rival-mock)", "references_launch_id", "does not resolve to any launches.launch_id"),
     ("non-http-url", "sources.yaml", lambda d: d["sources"][0].update(url="ftp://example.org/x"),
      "sources[0] (wire-one)", "url", "does not match the pattern"),
+    ("dangling-report", "sources.yaml", lambda d: d["sources"][1].update(report_id="no-such-report"),
+     "sources[1] (wire-one-carrier)", "report_id", "'no-such-report' does not resolve to any reports.report_id"),
+    ("unknown-copy-kind", "sources.yaml", lambda d: d["sources"][1].update(copy_kind="copy"),
+     "sources[1] (wire-one-carrier)", "copy_kind", "unknown value 'copy'"),
+    ("dangling-observation-report", FIXTURE_LAUNCH, _set_obs(report_id="ghost-post"),
+     "observations[7] (fx-peak-owner)", "report_id", "'ghost-post' does not resolve to any reports.report_id"),
+    ("report-without-kind", "reports.yaml", lambda d: d["reports"][0].pop("report_kind"),
+     "reports[0] (wire-story-one)", "report_kind", "missing required field"),
 ]
 
 

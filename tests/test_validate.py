@@ -80,6 +80,33 @@ def _early_start(rows):
     row["value_time_utc"] = row["value_time_utc"] - dt.timedelta(hours=2)
 
 
+def _copy_observation(**changes):
+    """A second row with the same words for the same figure, differing only in `changes` (and its id)."""
+    def change(rows):
+        extra = dict(first(rows, metric="peak_concurrent_listeners", rank="normal"))
+        extra.update(observation_id="zz-copied-quote", **changes)
+        rows.append(extra)
+    return change
+
+
+def _other_report(data):
+    reports = pq.read_table(data / "reports.parquet").column("report_id").to_pylist()
+    return reports[-1]
+
+
+def _quote_under_two_reports(data):
+    rewrite(data, "observations", _copy_observation(report_id=_other_report(data)))
+
+
+def _orphan_report(rows):
+    rows.append(dict(rows[0], report_id="zz-never-carried"))
+
+
+def _start_off_delay(rows):
+    row = first(rows, launch_id="2023-05-24-desantis-twitter-spaces")
+    row["conversation_start_utc"] = row["conversation_start_utc"] + dt.timedelta(minutes=10)
+
+
 # (id, corruption: a function of the data folder, expected table, expected column, expected words in the check)
 C = lambda table, change: (lambda data: rewrite(data, table, change))
 CORRUPTIONS = [
@@ -112,6 +139,14 @@ CORRUPTIONS = [
      "launches", "relaunched", "relaunched_has_relaunch_observations"),
     ("start-long-before-schedule", C("observations", _early_start),
      "observations", "value_time_utc", "conversation_starts_after_schedule"),
+    ("quote-under-two-reports", _quote_under_two_reports, "observations", "report_id", "quote_counts_as_one_report"),
+    ("quote-under-two-reporter-kinds", C("observations", _copy_observation(reporter_kind="commentator")),
+     "observations", "reporter_kind", "quote_has_one_reporter_kind"),
+    ("start-disagrees-with-delay", C("launch_metrics", _start_off_delay),
+     "launch_metrics", "conversation_start_utc", "conversation_start_agrees_with_delay"),
+    ("report-no-page-carries", C("reports", _orphan_report), "reports", "report_id", "no_orphan_reports"),
+    ("source-report-dangles", C("sources", set_on({}, report_id="nowhere")),
+     "sources", "report_id", "foreign_key -> reports.report_id"),
 ]
 
 

@@ -1,93 +1,118 @@
--- launch_metrics: one row per launch, the comparison (the resolution rule, see schemas/launch_metrics.yaml).
--- Used by `launchbench build` to write dataset/data/launch_metrics.parquet and by validation to recompute it.
--- Grain: one row per launch. Reads the views launches, observations, claims, timeline, reactions.
+-- launch_metrics: one row per launch, the comparison (the resolution rule; in words in schemas/launch_metrics.yaml
+-- and the README). Used by `launchbench build` to write dataset/data/launch_metrics.parquet and by validation to
+-- recompute it. Grain: one row per launch. Reads the views launches, claims, observation_reports, launch_sources.
 with
 
 launches_ as (select * from launches),
-observations_ as (select * from observations where rank <> 'deprecated'),
 claims_ as (select * from claims),
+observations_ as (select * from observation_reports where rank <> 'deprecated'),
+reporter_kinds_ as (select * from reporter_kinds),
 
--- every candidate figure, tagged with the launch-level quantity it feeds
-delay_candidates as (
-    select launch_id, rank, reporter_kind, value_num as v
-    from observations_ where metric = 'delay_minutes'
+-- every candidate figure, tagged with the launch-level quantity it feeds; v is minutes, people or epoch seconds
+candidates as (
+    -- delay: reported delays, and conversation starts measured against the schedule
+    select launch_id, 'delay' as quantity, counted_report_id, qualifier_role, rank, value_num as v
+    from observations_ where metric = 'delay_minutes' and independent
     union all
-    select o.launch_id, o.rank, o.reporter_kind,
-           date_diff('second', l.scheduled_start_utc, o.value_time_utc) / 60.0 as v
+    select o.launch_id, 'delay', o.counted_report_id, o.qualifier_role, o.rank,
+           date_diff('second', l.scheduled_start_utc, o.value_time_utc) / 60.0
     from observations_ o join launches_ l using (launch_id)
-    where o.metric = 'conversation_start'
-),
-
--- point = lower median of preferred rows if any, else of all; low/high over all non-deprecated rows
-delay as (
-    select launch_id,
-           coalesce(percentile_disc(0.5) within group (order by v) filter (where rank = 'preferred'), percentile_disc(0.5) within group (order by v)) as delay_minutes,
-           min(v) as delay_minutes_low,
-           max(v) as delay_minutes_high
-    from delay_candidates group by launch_id
-),
-
-conversation as (
-    select launch_id,
-           coalesce(percentile_disc(0.5) within group (order by value_time_utc) filter (where rank = 'preferred'),
-                    percentile_disc(0.5) within group (order by value_time_utc)) as conversation_start_utc
-    from observations_ where metric = 'conversation_start' group by launch_id
-),
-
-peaks as (
-    select launch_id,
-           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred'),
-                    percentile_disc(0.5) within group (order by value_num)) as peak_listeners,
-           min(value_num) as peak_listeners_low,
-           max(value_num) as peak_listeners_high,
-           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred' and independent),
-                    percentile_disc(0.5) within group (order by value_num) filter (where independent)) as peak_listeners_independent,
-           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred' and interested),
-                    percentile_disc(0.5) within group (order by value_num) filter (where interested)) as peak_listeners_claimed
-    from (
-        select *,
-               reporter_kind in ('news_outlet', 'wire_service', 'outage_tracker', 'analyst') as independent,
-               reporter_kind in ('platform_owner', 'platform', 'host', 'campaign') as interested
-        from observations_ where metric = 'peak_concurrent_listeners'
-    ) group by launch_id
-),
-
--- durations of the whole event if reported, else of the relaunched room, else of the original room
-duration_rows as (
-    select *
-    from observations_ where metric = 'duration_minutes'
+    where o.metric = 'conversation_start' and o.independent and l.scheduled_start_utc is not null
+    union all
+    -- without a schedule there is no delay, only the programme's start itself
+    select o.launch_id, 'conversation_start', o.counted_report_id, o.qualifier_role, o.rank, epoch(o.value_time_utc)
+    from observations_ o join launches_ l using (launch_id)
+    where o.metric = 'conversation_start' and o.independent and l.scheduled_start_utc is null
+    union all
+    -- the peak: peak figures, and concurrent counts at one moment, which are lower bounds on it (the peak is at
+    -- least any count taken during the event); an upper bound on a moment's count says nothing of the peak
+    select launch_id, case when independent then 'peak' else 'peak_claimed' end, counted_report_id,
+           case when metric = 'concurrent_listeners' then 'lower' else qualifier_role end, rank, value_num
+    from observations_
+    where (independent or interested)
+      and (metric = 'peak_concurrent_listeners' or (metric = 'concurrent_listeners' and qualifier_role <> 'upper'))
+    union all
+    -- durations of the whole event if any independent report gives one, else of the relaunch, else the original
+    select launch_id, 'duration', counted_report_id, qualifier_role, rank, value_num
+    from observations_ where metric = 'duration_minutes' and independent
     qualify dense_rank() over (
         partition by launch_id
         order by case stream_part when 'whole' then 1 when 'relaunch' then 2 else 3 end) = 1
 ),
 
-duration as (
-    select launch_id,
-           coalesce(percentile_disc(0.5) within group (order by value_num) filter (where rank = 'preferred'),
-                    percentile_disc(0.5) within group (order by value_num)) as duration_minutes
-    from duration_rows group by launch_id
+-- preferred rows: where a curator prefers some point rows of a quantity, only those rows' reports vote for the point
+preferences as (
+    select *,
+           bool_or(rank = 'preferred' and qualifier_role = 'point')
+               over (partition by launch_id, quantity) as quantity_has_preferred
+    from candidates
 ),
+
+-- one vote per report and role. A report's point: the largest it gives for a peak (a peak is a maximum), else
+-- the lower median of its figures. Its lower bound: the highest it gives; its upper bound: the lowest.
+votes as (
+    select launch_id, quantity, counted_report_id, qualifier_role,
+           case
+               when qualifier_role = 'lower' then max(v)
+               when qualifier_role = 'upper' then min(v)
+               when quantity in ('peak', 'peak_claimed') then max(v)
+               else percentile_disc(0.5) within group (order by v)
+           end as v
+    from preferences
+    where qualifier_role <> 'point' or not quantity_has_preferred or rank = 'preferred'
+    group by launch_id, quantity, counted_report_id, qualifier_role
+),
+
+-- the point comes from point votes (lower median, a value some report gave); only where a quantity has no point
+-- vote does a bound stand in, and `basis` says so. The range spans the point votes, widened by a lower bound
+-- above them or an upper bound below them; with bounds only, it runs from the greatest lower to the least upper.
+resolved as (
+    select launch_id, quantity,
+           case when count(*) filter (where qualifier_role = 'point') > 0 then 'point'
+                when count(*) filter (where qualifier_role = 'lower') > 0 then 'lower_bound'
+                else 'upper_bound' end as basis,
+           percentile_disc(0.5) within group (order by v) filter (where qualifier_role = 'point') as point_v,
+           min(v) filter (where qualifier_role = 'point') as min_point,
+           max(v) filter (where qualifier_role = 'point') as max_point,
+           max(v) filter (where qualifier_role = 'lower') as max_lower,
+           min(v) filter (where qualifier_role = 'upper') as min_upper,
+           list(distinct counted_report_id order by counted_report_id) filter (where qualifier_role = 'point')
+               as point_reports,
+           list(distinct counted_report_id order by counted_report_id) filter (where qualifier_role = 'lower')
+               as lower_reports,
+           list(distinct counted_report_id order by counted_report_id) filter (where qualifier_role = 'upper')
+               as upper_reports
+    from votes group by launch_id, quantity
+),
+
+figures as (
+    select launch_id, quantity, basis,
+           case basis when 'point' then point_v when 'lower_bound' then max_lower else min_upper end as point,
+           case when basis = 'point' then least(min_point, coalesce(min_upper, min_point)) else max_lower end as low,
+           case when basis = 'point' then greatest(max_point, coalesce(max_lower, max_point)) else min_upper end
+               as high,
+           case basis when 'point' then point_reports when 'lower_bound' then lower_reports else upper_reports end
+               as report_ids
+    from resolved
+),
+
+delay as (select * from figures where quantity = 'delay'),
+start_only as (select * from figures where quantity = 'conversation_start'),
+peak as (select * from figures where quantity = 'peak'),
+peak_claimed as (select * from figures where quantity = 'peak_claimed'),
+duration as (select * from figures where quantity = 'duration'),
 
 first_cause as (
-    select launch_id, claim_kind as claimed_cause, statement as claimed_cause_statement,
-           verdict as claimed_cause_verdict
-    from claims_
-    where claim_kind like 'cause\_%' escape '\'
-      and claimant_kind in ('platform_owner', 'platform', 'host', 'campaign')
-    qualify row_number() over (partition by launch_id order by made_at_utc nulls last, claim_id) = 1
-),
-
--- union all, then count distinct: cheaper than a union's de-duplication on large tables
-cited as (
-    select launch_id, source_id from observations
-    union all select launch_id, source_id from claims
-    union all select launch_id, unnest(evidence_source_ids) from claims
-    union all select launch_id, source_id from timeline
-    union all select launch_id, source_id from reactions
+    select c.launch_id, c.claim_kind as claimed_cause, c.statement as claimed_cause_statement,
+           c.verdict as claimed_cause_verdict
+    from claims_ c join reporter_kinds_ k on k.reporter_kind = c.claimant_kind
+    where c.claim_kind like 'cause\_%' escape '\' and k.interested
+    qualify row_number() over (partition by c.launch_id order by c.made_at_utc nulls last, c.claim_id) = 1
 ),
 
 source_counts as (
-    select launch_id, count(distinct source_id) as n_sources from cited group by launch_id
+    select launch_id, count(distinct source_id) as n_sources, count(distinct report_id) as n_reports
+    from launch_sources group by launch_id
 ),
 
 observation_counts as (
@@ -95,24 +120,43 @@ observation_counts as (
 ),
 
 counts as (
-    select l.launch_id, coalesce(s.n_sources, 0) as n_sources, coalesce(o.n_observations, 0) as n_observations
+    select l.launch_id, coalesce(s.n_sources, 0) as n_sources, coalesce(s.n_reports, 0) as n_reports,
+           coalesce(o.n_observations, 0) as n_observations
     from launches_ l left join source_counts s using (launch_id) left join observation_counts o using (launch_id)
 ),
 
 final as (
     select l.launch_id, l.title, l.platform_id, l.local_timezone, l.scheduled_start_utc,
-           conversation.conversation_start_utc,
-           delay.delay_minutes, delay.delay_minutes_low, delay.delay_minutes_high,
+           -- derived from the delay where there is a schedule, so the two always agree
+           case when l.scheduled_start_utc is not null and delay.point is not null
+                then l.scheduled_start_utc + to_microseconds(cast(round(delay.point * 60000000) as bigint))
+                else to_timestamp(start_only.point) end as conversation_start_utc,
+           coalesce(delay.basis, start_only.basis) as conversation_start_basis,
+           coalesce(delay.report_ids, start_only.report_ids, []) as conversation_start_report_ids,
+           delay.point as delay_minutes, delay.low as delay_minutes_low, delay.high as delay_minutes_high,
+           delay.basis as delay_basis,
+           coalesce(len(delay.report_ids), 0) as delay_n_reports,
+           coalesce(delay.report_ids, []) as delay_report_ids,
            l.relaunched,
-           peaks.peak_listeners, peaks.peak_listeners_low, peaks.peak_listeners_high,
-           peaks.peak_listeners_independent, peaks.peak_listeners_claimed,
-           duration.duration_minutes,
+           peak.point as peak_listeners, peak.low as peak_listeners_low, peak.high as peak_listeners_high,
+           peak.basis as peak_listeners_basis,
+           coalesce(len(peak.report_ids), 0) as peak_listeners_n_reports,
+           coalesce(peak.report_ids, []) as peak_listeners_report_ids,
+           peak.point as peak_listeners_independent,
+           peak_claimed.point as peak_listeners_claimed,
+           peak_claimed.basis as peak_listeners_claimed_basis,
+           coalesce(peak_claimed.report_ids, []) as peak_listeners_claimed_report_ids,
+           duration.point as duration_minutes, duration.low as duration_minutes_low,
+           duration.high as duration_minutes_high, duration.basis as duration_basis,
+           coalesce(len(duration.report_ids), 0) as duration_n_reports,
+           coalesce(duration.report_ids, []) as duration_report_ids,
            first_cause.claimed_cause, first_cause.claimed_cause_statement, first_cause.claimed_cause_verdict,
-           counts.n_sources, counts.n_observations
+           counts.n_sources, counts.n_reports, counts.n_observations
     from launches_ l
-    left join conversation using (launch_id)
     left join delay using (launch_id)
-    left join peaks using (launch_id)
+    left join start_only using (launch_id)
+    left join peak using (launch_id)
+    left join peak_claimed using (launch_id)
     left join duration using (launch_id)
     left join first_cause using (launch_id)
     join counts using (launch_id)

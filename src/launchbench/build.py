@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from launchbench.db import views_sql
 from launchbench.paths import data_dir as default_data_dir, queries_dir, records_dir as default_records_dir
 from launchbench.records import read_records
 from launchbench.schema import Table, load_schemas
@@ -97,6 +98,8 @@ def build(out: Path | None = None, records: Path | None = None) -> dict[str, int
             staging.rename(out)
         for name, text in card.items():  # the card, Croissant and Data Package sit beside data/
             (out.parent / name).write_text(text, encoding="utf-8")
+        if out.resolve() == default_data_dir().resolve():  # views.sql points at dataset/data
+            (queries_dir() / "views.sql").write_text(views_sql(), encoding="utf-8")
         return counts
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -114,4 +117,9 @@ def stale_files(out: Path | None = None, records: Path | None = None) -> list[st
         existing = {p.name for p in out.glob("*.parquet")} if out.exists() else set()
         changed = [n for n in sorted(fresh & existing)
                    if not filecmp.cmp(Path(tmp) / n, out / n, shallow=False)]
-        return sorted((fresh ^ existing) | set(changed)) + stale_card(Path(tmp), out.parent)
+        stale_views = []
+        if out.resolve() == default_data_dir().resolve():
+            views = queries_dir() / "views.sql"
+            if not views.exists() or views.read_text(encoding="utf-8") != views_sql():
+                stale_views = ["queries/views.sql"]
+        return sorted((fresh ^ existing) | set(changed)) + stale_card(Path(tmp), out.parent) + stale_views

@@ -10,7 +10,20 @@ from launchbench.db import connect
 from launchbench.formats import FORMATS, markdown_table, render_rows, text_table
 
 # Human rows for table/markdown: label -> SQL expression over launch_metrics (one column per launch).
-_DISPLAY_SQL = """
+def _figure(value: str, basis: str, fmt: str) -> str:
+    """SQL for a resolved figure: the value, marked '>=' or '<=' when only bounds support it (basis)."""
+    return (f"case {basis} when 'lower_bound' then '>= ' when 'upper_bound' then '<= ' else '' end "
+            f"|| printf('{fmt}', {value})")
+
+
+def _range(low: str, high: str, fmt: str) -> str:
+    """'(low to high)', with '?' for an open end (a bound-only figure has one)."""
+    return (f"'(' || coalesce(printf('{fmt}', {low}), '?') || ' to ' || coalesce(printf('{fmt}', {high}), '?') "
+            f"|| ')'")
+
+
+_PEOPLE = "%,d"
+_DISPLAY_SQL = f"""
 select
     launch_id,
     platform_id,
@@ -20,24 +33,35 @@ select
     coalesce(strftime(conversation_start_utc, '%H:%M') || ' UTC', '-') as start_utc,
     coalesce(strftime(timezone(local_timezone, conversation_start_utc), '%H:%M') || ' ' || local_timezone, '-') as start_local,
     case when delay_minutes is null then '-' else
-        printf('%g min (%g to %g)', round(delay_minutes, 1), round(delay_minutes_low, 1), round(delay_minutes_high, 1))
+        {_figure("round(delay_minutes, 1)", "delay_basis", "%g")} || ' min '
+        || {_range("round(delay_minutes_low, 1)", "round(delay_minutes_high, 1)", "%g")}
+        || ', ' || delay_n_reports || ' rep'
     end as delay,
     case when relaunched then 'yes' else 'no' end as relaunched,
     case when peak_listeners is null then '-' else
-        printf('%,d (%,d to %,d)', peak_listeners::bigint, peak_listeners_low::bigint, peak_listeners_high::bigint)
+        {_figure("peak_listeners::bigint", "peak_listeners_basis", _PEOPLE)} || ' '
+        || {_range("peak_listeners_low::bigint", "peak_listeners_high::bigint", _PEOPLE)}
     end as peak,
-    coalesce(printf('%,d', peak_listeners_independent::bigint), '-') as peak_indep,
-    coalesce(printf('%,d', peak_listeners_claimed::bigint), '-') as peak_claimed,
-    coalesce(printf('%g min', round(duration_minutes, 1)), '-') as duration,
+    case when peak_listeners is null then '-' else
+        {_figure("peak_listeners::bigint", "peak_listeners_basis", _PEOPLE)} || ', '
+        || peak_listeners_n_reports || ' rep'
+    end as peak_indep,
+    case when peak_listeners_claimed is null then '-' else
+        {_figure("peak_listeners_claimed::bigint", "peak_listeners_claimed_basis", _PEOPLE)} end as peak_claimed,
+    case when duration_minutes is null then '-' else
+        {_figure("round(duration_minutes, 1)", "duration_basis", "%g")} || ' min, ' || duration_n_reports || ' rep'
+    end as duration,
     coalesce(claimed_cause || ' (' || claimed_cause_verdict || ')', '-') as cause,
-    n_sources::varchar || ' sources, ' || n_observations::varchar || ' figures' as sourcing
+    n_sources::varchar || ' sources, ' || n_reports::varchar || ' reports, ' || n_observations::varchar
+        || ' figures' as sourcing
 from launch_metrics order by launch_id
 """
 _LABELS = {
     "launch_id": "launch", "platform_id": "platform", "sched_utc": "scheduled start",
     "sched_local": "scheduled (local)", "start_utc": "conversation start", "start_local": "started (local)",
-    "delay": "delay: point (range)", "relaunched": "relaunched", "peak": "peak listeners: point (range)",
-    "peak_indep": "peak, independent reports", "peak_claimed": "peak, claimed by hosts/platform",
+    "delay": "delay: point (range), independent reports", "relaunched": "relaunched",
+    "peak": "peak listeners: point (range)", "peak_indep": "peak, independent reports",
+    "peak_claimed": "peak, claimed by hosts/platform/campaign",
     "duration": "duration", "cause": "claimed cause (verdict)", "sourcing": "sources",
 }
 
@@ -70,7 +94,7 @@ MAX_SIDE_BY_SIDE = 4
 _ROW_FIELDS = ["launch_id", "platform_id", "sched_utc", "delay", "relaunched", "peak_indep", "peak_claimed",
                "duration", "cause", "sourcing"]
 _ROW_LABELS = {"launch_id": "launch", "platform_id": "platform", "sched_utc": "scheduled start",
-               "delay": "delay min (range)", "relaunched": "relaunch", "peak_indep": "peak (independent)",
+               "delay": "delay min (range), reports", "relaunched": "relaunch", "peak_indep": "peak (independent)",
                "peak_claimed": "peak (claimed)", "duration": "duration", "cause": "claimed cause (verdict)",
                "sourcing": "sources"}
 
@@ -79,8 +103,9 @@ def _rows_layout(columns: list[list[str]]) -> list[list[str]]:
     """Transpose back: one line per launch with the compact fields."""
     by_label = {line[0]: line[1:] for line in columns}
     fields = [(_ROW_LABELS[f], by_label[_LABELS[f]]) for f in _ROW_FIELDS]
-    compact = lambda label, v: v.replace(" min (", " (").replace(" sources, ", " src, ").replace(" figures", " figs") \
-        if label in ("delay min (range)", "sources") else v
+    compact = lambda label, v: v.replace(" min (", " (").replace(" sources, ", " src, ").replace(
+        " reports, ", " rep, ").replace(" figures", " figs") \
+        if label in ("delay min (range), reports", "sources") else v
     return [[label for label, _ in fields]] + [
         [compact(label, values[i]) for label, values in fields] for i in range(len(fields[0][1]))]
 
@@ -90,7 +115,8 @@ def _rows_table_in_sql(data_dir) -> str:
     labels = [_ROW_LABELS[f] for f in _ROW_FIELDS]
     widths = ", ".join(f"greatest(max(length({f})) over (), {len(l)}) as w_{f}" for f, l in zip(_ROW_FIELDS, labels))
     compact = {"delay": "replace(delay, ' min (', ' (')",
-               "sourcing": "replace(replace(sourcing, ' sources, ', ' src, '), ' figures', ' figs')"}
+               "sourcing": "replace(replace(replace(sourcing, ' sources, ', ' src, '), ' reports, ', ' rep, '), "
+                           "' figures', ' figs')"}
     cells = [f"rpad({compact.get(f, f)}, cast(w_{f} as integer), ' ')" for f in _ROW_FIELDS]
     sql = (f"with d as ({_DISPLAY_SQL}), c as (select * replace ({', '.join(f'{v} as {k}' for k, v in compact.items())}) "
            f"from d), w as (select *, {widths} from c) "

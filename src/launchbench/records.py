@@ -16,7 +16,7 @@ import yaml
 
 from launchbench.schema import Column, Table, load_schemas, metrics
 
-REGISTRIES = ("platforms", "actors", "sources")  # dataset/records/<name>.yaml
+REGISTRIES = ("platforms", "actors", "reports", "sources")  # dataset/records/<name>.yaml
 LAUNCH_CHILDREN = ("observations", "claims", "timeline", "reactions")  # lists inside a launch file
 
 

@@ -13,8 +13,6 @@ from launchbench.db import connect
 from launchbench.formats import render_rows
 
 CHARTS = ("start_vs_schedule", "timelines", "audience", "source_mix")
-INDEPENDENT = ("news_outlet", "wire_service", "outage_tracker", "analyst")
-INTERESTED = ("platform_owner", "platform", "host", "campaign")
 
 
 def _short(launch_id: str) -> str:
@@ -80,8 +78,10 @@ def _audience(con, plt):
     ax.bar([x - 0.2 for x in xs], ind, width=0.4, color="#1f4e8c", label="independent reports (point)")
     ax.bar([x + 0.2 for x in xs], cla, width=0.4, color="#e8590c", label="claimed by platform, hosts, campaign (point)")
     for x, r in zip(xs, rows):
-        ax.plot([x, x], [r[3], r[4]], color="black", linewidth=1)
-        ax.scatter([x, x], [r[3], r[4]], marker="_", color="black", s=80, label="range of all peak reports" if x == 0 else None)
+        low, high = r[3] if r[3] is not None else r[1], r[4] if r[4] is not None else r[1]  # open-ended bounds
+        ax.plot([x - 0.2, x - 0.2], [low, high], color="black", linewidth=1)
+        ax.scatter([x - 0.2, x - 0.2], [low, high], marker="_", color="black", s=80,
+                   label="range of independent reports" if x == 0 else None)
     ax.set_xticks(list(xs), [r[0] for r in rows], fontsize=8, rotation=35, ha="right")
     ax.set_ylabel("peak concurrent listeners or viewers")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -91,13 +91,8 @@ def _audience(con, plt):
 
 
 def _source_mix(con, plt):
-    rows = con.execute("""with cited as (
-                              select launch_id, source_id from observations
-                              union select launch_id, source_id from claims
-                              union select launch_id, source_id from timeline
-                              union select launch_id, source_id from reactions)
+    rows = con.execute("""with cited as (select distinct launch_id, source_id from launch_sources)
                           select c.launch_id, s.source_kind, count(*) from cited c join sources s using (source_id)
-                          join launches l using (launch_id)
                           group by all order by 1, 2""").fetchall()
     launches = list(dict.fromkeys(r[0] for r in rows))
     kinds = sorted({r[1] for r in rows})

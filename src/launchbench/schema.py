@@ -13,11 +13,6 @@ import yaml
 
 from launchbench.paths import schemas_dir
 
-# Order matters: tables are written, checked and documented in this order (registries first).
-TABLE_ORDER = [
-    "platforms", "actors", "sources", "launches", "observations",
-    "claims", "timeline", "reactions", "launch_metrics", "benchmark_questions", "benchmark_claims",
-]
 TYPES = {"string", "int64", "float64", "bool", "timestamp", "date", "list<string>"}
 
 
@@ -35,6 +30,7 @@ class Column:
     max_length: int | None = None
     timezone: bool = False  # value must be an IANA zone name
     derived: bool = False  # filled by the build, never written in records
+    vocabulary: str | None = None  # the schema mapping (metrics, reporter_kinds...) its values are defined in
 
     @property
     def record_field(self) -> str:
@@ -90,7 +86,12 @@ class SchemaError(ValueError):
 
 
 def _load_table(path: Path) -> Table:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SchemaError(f"{path}: malformed YAML: {exc}".replace("\n", " ")) from exc
+    if not isinstance(raw, dict) or not {"table", "columns"} <= set(raw):
+        raise SchemaError(f"{path}: expected a mapping with 'table:' and 'columns:'")
     name = raw["table"]
     if path.stem != name:
         raise SchemaError(f"{path}: table name {name!r} does not match the file name")
@@ -103,7 +104,11 @@ def _load_table(path: Path) -> Table:
         if enum_from:  # enum values kept in a mapping with per-value docs, possibly in another schema file
             where, _, key = enum_from.rpartition(".")
             source = raw if not where else yaml.safe_load((path.parent / f"{where}.yaml").read_text())
+            if key not in source:
+                raise SchemaError(f"{path}: column {spec['name']!r} takes enum_from {enum_from!r}, which does not exist")
             spec["enum"] = list(source[key])
+            if not where:
+                spec["vocabulary"] = key
         if "enum" in spec:
             spec["enum"] = tuple(spec["enum"])
         columns.append(Column(**spec))
@@ -116,23 +121,38 @@ def _load_table(path: Path) -> Table:
     )
 
 
+def _table_order(tables: dict[str, Table]) -> list[str]:
+    """Registries first, then the tables that point at them, derived tables last: a table's depth is the length
+    of its longest chain of references, so the order follows from the schemas and is written nowhere else."""
+    depth: dict[str, int] = {}
+
+    def depth_of(name: str, seen: tuple = ()) -> int:
+        if name not in depth:
+            if name in seen:
+                raise SchemaError(f"schemas/{name}.yaml: references form a cycle through {' -> '.join(seen)}")
+            refs = {c.references.partition(".")[0] for c in tables[name].columns if c.references} - {name}
+            depth[name] = 1 + max((depth_of(r, (*seen, name)) for r in refs), default=-1)
+        return depth[name]
+
+    return sorted(tables, key=lambda n: (tables[n].derived, depth_of(n), n))
+
+
 @cache
 def load_schemas(directory: Path | None = None) -> dict[str, Table]:
-    """All tables, in TABLE_ORDER. Raises SchemaError naming the file when a schema is inconsistent."""
+    """Every table with a file in schemas/ (a table exists because its schema file does), registries first.
+    Raises SchemaError naming the file when a schema is inconsistent."""
     directory = directory or schemas_dir()
-    tables = {}
-    for name in TABLE_ORDER:
-        path = directory / f"{name}.yaml"
-        if not path.exists():
-            raise SchemaError(f"{path}: schema file missing")
-        tables[name] = _load_table(path)
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        raise SchemaError(f"{directory}: no schema files")
+    tables = {path.stem: _load_table(path) for path in paths}
     for table in tables.values():
         for col in table.columns:
             if col.references:
                 ref_table, _, ref_col = col.references.partition(".")
                 if ref_table not in tables or ref_col not in tables[ref_table].column_names:
                     raise SchemaError(f"{table.name}.{col.name}: references unknown {col.references}")
-    return tables
+    return {name: tables[name] for name in _table_order(tables)}
 
 
 def metrics() -> dict[str, dict]:
@@ -144,3 +164,14 @@ def reporter_kinds(flag: str) -> list[str]:
     """Reporter kinds with `flag` (independent or interested) set, sorted."""
     kinds = load_schemas()["observations"].extras["reporter_kinds"]
     return sorted(k for k, v in kinds.items() if v[flag])
+
+
+def vocabularies() -> dict[str, tuple[str, dict[str, dict]]]:
+    """Each vocabulary a schema defines (metrics, reporter_kinds, qualifiers...): name -> (the column that takes
+    its values, {value: attributes}). They reach SQL as views (see db.view_statements), never as typed lists."""
+    out = {}
+    for table in load_schemas().values():
+        for col in table.columns:
+            if col.vocabulary:
+                out[col.vocabulary] = (col.name, table.extras[col.vocabulary])
+    return dict(sorted(out.items()))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from launchbench.db import shared_views, vocabulary_views
 from launchbench.expectations import suites
 from launchbench.paths import data_dir as default_data_dir, project_root, queries_dir
 from launchbench.queries import sql_header
@@ -193,6 +194,8 @@ def validate(data_dir: Path | None = None, engine: str = "duckdb") -> list[Check
             results.append(CheckResult("cross_table", ",".join(sorted(broken)), None, "cross_table_checks",
                                        "critical", False, error="skipped: fix the structure failures first"))
         else:
+            for statement in vocabulary_views() + shared_views():  # the same views the queries read
+                con.execute(statement)
             results += _foreign_keys(con, broken) + _sql_checks(con)
     finally:
         con.close()
