@@ -184,3 +184,22 @@ def test_no_vocabulary_is_typed_in_sql():
             named = set(re.findall(r"'([a-z_]+)'", found))
             assert not named & kinds, f"{path.name} types reporter kinds {sorted(named & kinds)}"
             assert not {"concurrent_listeners", "cumulative_listeners"} & named, f"{path.name} types audience metrics"
+
+
+def test_the_largest_room_leads_the_peak(records, tmp_path):
+    """A peak is a maximum: the room whose reports give the highest peak leads, and a smaller room's peak and any
+    moment's concurrent count only bound the event's peak from below."""
+    def add_rows(doc):
+        base = dict(reported_by="Other News", reporter_kind="news_outlet", source_id="news-four", rank="normal")
+        doc["observations"] += [
+            dict(base, observation_id="fx-peak-original", metric="peak_concurrent_listeners", stream_part="original",
+                 value_num=500000, qualifier="exact", evidence_quote="peaked at 500,000 in the first room"),
+            dict(base, observation_id="fx-concurrent", metric="concurrent_listeners", stream_part="original",
+                 value_num=550000, qualifier="approx", evidence_quote="about 550,000 were listening at 6:05")]
+    edit_yaml(records / FIXTURE_LAUNCH, add_rows)
+    build(tmp_path / "d", records)
+    got = pq.read_table(tmp_path / "d" / "launch_metrics.parquet").to_pylist()[0]
+    # the original room (500,000) leads the relaunch (300,000); the 550,000 moment raises the range's top
+    assert (got["peak_listeners_basis"], got["peak_listeners"], got["peak_listeners_low"],
+            got["peak_listeners_high"], got["peak_listeners_report_ids"]) == (
+        "point", 500000, 500000, 550000, ["news-story-four"])

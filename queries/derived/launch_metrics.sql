@@ -11,29 +11,30 @@ reporter_kinds_ as (select * from reporter_kinds),
 -- every candidate figure, tagged with the launch-level quantity it feeds; v is minutes, people or epoch seconds
 candidates as (
     -- delay: reported delays, and conversation starts measured against the schedule
-    select launch_id, 'delay' as quantity, counted_report_id, qualifier_role, rank, value_num as v
+    select launch_id, 'delay' as quantity, counted_report_id, qualifier_role, rank, value_num as v, stream_part
     from observations_ where metric = 'delay_minutes' and independent
     union all
     select o.launch_id, 'delay', o.counted_report_id, o.qualifier_role, o.rank,
-           date_diff('second', l.scheduled_start_utc, o.value_time_utc) / 60.0
+           date_diff('second', l.scheduled_start_utc, o.value_time_utc) / 60.0, o.stream_part
     from observations_ o join launches_ l using (launch_id)
     where o.metric = 'conversation_start' and o.independent and l.scheduled_start_utc is not null
     union all
     -- without a schedule there is no delay, only the programme's start itself
-    select o.launch_id, 'conversation_start', o.counted_report_id, o.qualifier_role, o.rank, epoch(o.value_time_utc)
+    select o.launch_id, 'conversation_start', o.counted_report_id, o.qualifier_role, o.rank, epoch(o.value_time_utc),
+           o.stream_part
     from observations_ o join launches_ l using (launch_id)
     where o.metric = 'conversation_start' and o.independent and l.scheduled_start_utc is null
     union all
     -- the peak: peak figures, and concurrent counts at one moment, which are lower bounds on it (the peak is at
     -- least any count taken during the event); an upper bound on a moment's count says nothing of the peak
     select launch_id, case when independent then 'peak' else 'peak_claimed' end, counted_report_id,
-           case when metric = 'concurrent_listeners' then 'lower' else qualifier_role end, rank, value_num
+           case when metric = 'concurrent_listeners' then 'lower' else qualifier_role end, rank, value_num, stream_part
     from observations_
     where (independent or interested)
       and (metric = 'peak_concurrent_listeners' or (metric = 'concurrent_listeners' and qualifier_role <> 'upper'))
     union all
     -- durations of the whole event if any independent report gives one, else of the relaunch, else the original
-    select launch_id, 'duration', counted_report_id, qualifier_role, rank, value_num
+    select launch_id, 'duration', counted_report_id, qualifier_role, rank, value_num, stream_part
     from observations_ where metric = 'duration_minutes' and independent
     qualify dense_rank() over (
         partition by launch_id
@@ -48,10 +49,11 @@ preferences as (
     from candidates
 ),
 
--- one vote per report and role. A report's point: the largest it gives for a peak (a peak is a maximum), else
--- the lower median of its figures. Its lower bound: the highest it gives; its upper bound: the lowest.
-votes as (
+-- one vote per report, role and stream part. A report's point: the largest it gives for a peak (a peak is a
+-- maximum), else the lower median of its figures. Its lower bound: the highest it gives; its upper bound: the lowest.
+part_votes as (
     select launch_id, quantity, counted_report_id, qualifier_role,
+           case when quantity in ('peak', 'peak_claimed') then stream_part else 'any' end as part,
            case
                when qualifier_role = 'lower' then max(v)
                when qualifier_role = 'upper' then min(v)
@@ -60,7 +62,28 @@ votes as (
            end as v
     from preferences
     where qualifier_role <> 'point' or not quantity_has_preferred or rank = 'preferred'
-    group by launch_id, quantity, counted_report_id, qualifier_role
+    group by launch_id, quantity, counted_report_id, qualifier_role, part
+),
+
+-- the event's peak is that of its largest room: the part whose point votes have the highest lower median leads
+-- (ties: whole, original, relaunch); a point for a smaller room is a lower bound on the event's peak
+leading_part as (
+    select launch_id, quantity, part
+    from part_votes where qualifier_role = 'point'
+    group by launch_id, quantity, part
+    qualify row_number() over (
+        partition by launch_id, quantity
+        order by percentile_disc(0.5) within group (order by v) desc,
+                 case part when 'whole' then 1 when 'original' then 2 when 'relaunch' then 3 else 4 end) = 1
+),
+
+votes as (
+    select p.launch_id, p.quantity, p.counted_report_id,
+           case when p.qualifier_role = 'point' and l.part is not null and p.part <> l.part then 'lower'
+                else p.qualifier_role end as qualifier_role,
+           p.v
+    from part_votes p left join leading_part l using (launch_id, quantity)
+    where not (p.qualifier_role = 'upper' and l.part is not null and p.part <> l.part)
 ),
 
 -- the point comes from point votes (lower median, a value some report gave); only where a quantity has no point
@@ -76,12 +99,12 @@ resolved as (
            max(v) filter (where qualifier_role = 'point') as max_point,
            max(v) filter (where qualifier_role = 'lower') as max_lower,
            min(v) filter (where qualifier_role = 'upper') as min_upper,
-           list(distinct counted_report_id order by counted_report_id) filter (where qualifier_role = 'point')
-               as point_reports,
-           list(distinct counted_report_id order by counted_report_id) filter (where qualifier_role = 'lower')
-               as lower_reports,
-           list(distinct counted_report_id order by counted_report_id) filter (where qualifier_role = 'upper')
-               as upper_reports
+           list_sort(list(distinct counted_report_id) filter (where qualifier_role = 'point')) as point_reports,
+           count(distinct counted_report_id) filter (where qualifier_role = 'point') as point_n,
+           list_sort(list(distinct counted_report_id) filter (where qualifier_role = 'lower')) as lower_reports,
+           count(distinct counted_report_id) filter (where qualifier_role = 'lower') as lower_n,
+           list_sort(list(distinct counted_report_id) filter (where qualifier_role = 'upper')) as upper_reports,
+           count(distinct counted_report_id) filter (where qualifier_role = 'upper') as upper_n
     from votes group by launch_id, quantity
 ),
 
@@ -92,7 +115,8 @@ figures as (
            case when basis = 'point' then greatest(max_point, coalesce(max_lower, max_point)) else min_upper end
                as high,
            case basis when 'point' then point_reports when 'lower_bound' then lower_reports else upper_reports end
-               as report_ids
+               as report_ids,
+           case basis when 'point' then point_n when 'lower_bound' then lower_n else upper_n end as n_reports
     from resolved
 ),
 
@@ -129,18 +153,18 @@ final as (
     select l.launch_id, l.title, l.platform_id, l.local_timezone, l.scheduled_start_utc,
            -- derived from the delay where there is a schedule, so the two always agree
            case when l.scheduled_start_utc is not null and delay.point is not null
-                then l.scheduled_start_utc + to_microseconds(cast(round(delay.point * 60000000) as bigint))
+                then to_timestamp(epoch(l.scheduled_start_utc) + round(delay.point * 60))
                 else to_timestamp(start_only.point) end as conversation_start_utc,
            coalesce(delay.basis, start_only.basis) as conversation_start_basis,
            coalesce(delay.report_ids, start_only.report_ids, []) as conversation_start_report_ids,
            delay.point as delay_minutes, delay.low as delay_minutes_low, delay.high as delay_minutes_high,
            delay.basis as delay_basis,
-           coalesce(len(delay.report_ids), 0) as delay_n_reports,
+           coalesce(delay.n_reports, 0) as delay_n_reports,
            coalesce(delay.report_ids, []) as delay_report_ids,
            l.relaunched,
            peak.point as peak_listeners, peak.low as peak_listeners_low, peak.high as peak_listeners_high,
            peak.basis as peak_listeners_basis,
-           coalesce(len(peak.report_ids), 0) as peak_listeners_n_reports,
+           coalesce(peak.n_reports, 0) as peak_listeners_n_reports,
            coalesce(peak.report_ids, []) as peak_listeners_report_ids,
            peak.point as peak_listeners_independent,
            peak_claimed.point as peak_listeners_claimed,
@@ -148,7 +172,7 @@ final as (
            coalesce(peak_claimed.report_ids, []) as peak_listeners_claimed_report_ids,
            duration.point as duration_minutes, duration.low as duration_minutes_low,
            duration.high as duration_minutes_high, duration.basis as duration_basis,
-           coalesce(len(duration.report_ids), 0) as duration_n_reports,
+           coalesce(duration.n_reports, 0) as duration_n_reports,
            coalesce(duration.report_ids, []) as duration_report_ids,
            first_cause.claimed_cause, first_cause.claimed_cause_statement, first_cause.claimed_cause_verdict,
            counts.n_sources, counts.n_reports, counts.n_observations

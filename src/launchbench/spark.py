@@ -32,6 +32,12 @@ def register(spark, data_dir: str | Path) -> list[str]:
     names = sorted(p.stem for p in Path(folder).glob("*.parquet")) if Path(folder).exists() else []
     for name in names:
         spark.read.parquet(f"{folder}/{name}.parquet").createOrReplaceTempView(name)
+    # the same vocabulary and shared views as DuckDB's connect(), transpiled from the same statements
+    from launchbench.db import shared_views, vocabulary_views
+
+    for statement in vocabulary_views() + shared_views():
+        view, _, select = statement.partition(" AS")
+        spark.sql(f"CREATE OR REPLACE TEMP VIEW {view.split()[-1]} AS {to_spark_sql(select.strip().rstrip(';'))}")
     return names
 
 
