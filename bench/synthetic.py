@@ -40,8 +40,14 @@ def _tables_sql(n_obs: int) -> dict[str, str]:
         "actors": """select 'synth-' || case when a = 0 then 'owner' else 'actor-' || a end as actor_id,
                         'Actor ' || a as name, 'person' as actor_kind, 'A synthetic actor.' as description,
                         null::varchar as party from range(50) r(a)""",
+        # three pages per report: the outlet's own and two copies, as with a wire story on partner sites
+        "reports": f"""select 'rep-' || r as report_id, 'Publisher ' || (r % 97) as publisher,
+                        'news_article' as report_kind, 'Story ' || r as title,
+                        date '2020-01-01' + cast(r % 1800 as integer) as published_date
+                        from range({(n_source + 2) // 3}) t(r)""",
         "sources": f"""select 'src-' || s as source_id, 'https://example.org/story/' || s as url,
-                        'Publisher ' || (s % 97) as publisher, null::varchar as original_publisher,
+                        'Site ' || (s % 97) as publisher, 'rep-' || (s // 3) as report_id,
+                        case s % 3 when 0 then 'original' when 1 then 'syndicated' else 'mirror' end as copy_kind,
                         'Story ' || s as title, date '2020-01-01' + cast(s % 1800 as integer) as published_date,
                         'news' as source_kind, date '2026-11-28' as accessed_date
                         from range({n_source}) r(s)""",
@@ -65,9 +71,11 @@ def _tables_sql(n_obs: int) -> dict[str, str]:
                              as value_num,
                         case when k = 0 then {ts} when k <= 5 then {ts} + to_minutes(cast(k * 5 as bigint))
                              else null end as value_time_utc,
-                        'approx' as qualifier, null::timestamptz as as_of_utc, 'Publisher ' || (i % 97) as reported_by,
-                        case when i % 3 = 0 then 'platform_owner' else 'news_outlet' end as reporter_kind,
-                        'src-' || (i % {n_source}) as source_id,
+                        case when i % 7 = 0 then 'more_than' else 'approx' end as qualifier,
+                        null::timestamptz as as_of_utc, 'Publisher ' || (i % 97) as reported_by,
+                        case when i % 3 = 0 then 'platform_owner' when i % 11 = 0 then 'commentator'
+                             else 'news_outlet' end as reporter_kind,
+                        'src-' || (i % {n_source}) as source_id, null::varchar as report_id,
                         case when k = 0 then 'preferred' else 'normal' end as rank,
                         case when k = 0 then 'the announced time' else null end as rank_reason,
                         'a short synthetic quote ' || i as evidence_quote, null::varchar as note
