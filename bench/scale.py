@@ -34,9 +34,14 @@ PARAMS = {"launch_timeline": ["--param", "launch_id={launch}"],
 
 
 def _bare_query(data: Path, sql: str, params: dict) -> list[str]:
+    from launchbench.db import shared_views, vocabulary_views
+
     views = "".join(f"con.execute(\"create view {p.stem} as select * from read_parquet('{p}')\"); "
                     for p in sorted(data.glob("*.parquet")))
+    # the same vocabulary and shared views the queries read, as plain SQL statements
+    derived = vocabulary_views() + shared_views()
     return [PY, "-c", f"import duckdb; con = duckdb.connect(); con.execute(\"SET TimeZone='UTC'\"); {views}"
+                      f"[con.execute(s) for s in {derived!r}]; "
                       f"con.execute({sql!r}, {params!r}).fetchall()"]
 
 

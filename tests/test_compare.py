@@ -52,6 +52,8 @@ def test_table_shows_figures_from_launch_metrics():
         assert row["launch_id"] in out
         if row[shown] is not None:
             assert f"{int(row[shown]):,}" in out
+            bound = {"lower_bound": ">= ", "upper_bound": "<= "}.get(row["peak_listeners_basis"], "")
+            assert f"{bound}{int(row[shown]):,}, {row['peak_listeners_n_reports']} rep" in out  # basis and support
         if row["scheduled_start_utc"] is not None:
             assert row["scheduled_start_utc"].strftime("%Y-%m-%d %H:%M UTC") in out
 
@@ -91,3 +93,23 @@ def test_console_command_runs_and_imports_only_duckdb():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format"):
         render("xml", DATA)
+
+
+def test_every_headline_traces_to_independent_reports_in_one_hop():
+    """Each report id behind a headline figure is an independent report giving that figure's metric."""
+    from launchbench.db import connect
+
+    con = connect(DATA)
+    for quantity, metrics in [("delay", "'delay_minutes', 'conversation_start'"),
+                              ("peak_listeners", "'peak_concurrent_listeners', 'concurrent_listeners'"),
+                              ("duration", "'duration_minutes'")]:
+        bad = con.execute(f"""
+            select m.launch_id, r.report_id from launch_metrics m, unnest(m.{quantity}_report_ids) as r(report_id)
+            where not exists (select 1 from observation_reports o
+                              where o.launch_id = m.launch_id and o.counted_report_id = r.report_id
+                                and o.metric in ({metrics}) and o.independent and o.rank <> 'deprecated')
+        """).fetchall()
+        assert bad == [], quantity
+        counts = con.execute(f"select count(*) filter (where {quantity}_n_reports <> len({quantity}_report_ids)), "
+                             f"count(*) filter (where {quantity}_n_reports > 0) from launch_metrics").fetchone()
+        assert counts[0] == 0 and counts[1] > 0, quantity

@@ -1,6 +1,6 @@
 -- launch_metrics: one row per launch, the comparison (the resolution rule; in words in schemas/launch_metrics.yaml
 -- and the README). Used by `launchbench build` to write dataset/data/launch_metrics.parquet and by validation to
--- recompute it. Grain: one row per launch. Reads the views launches, claims, observation_reports, launch_sources.
+-- recompute it. Grain: one row per launch. Reads the views launches, claims, observation_reports, source_counts.
 with
 
 launches_ as (select * from launches),
@@ -42,11 +42,13 @@ candidates as (
 ),
 
 -- preferred rows: where a curator prefers some point rows of a quantity, only those rows' reports vote for the point
+preferred_quantities as (
+    select distinct launch_id, quantity from candidates where rank = 'preferred' and qualifier_role = 'point'
+),
+
 preferences as (
-    select *,
-           bool_or(rank = 'preferred' and qualifier_role = 'point')
-               over (partition by launch_id, quantity) as quantity_has_preferred
-    from candidates
+    select c.*, p.quantity is not null as quantity_has_preferred
+    from candidates c left join preferred_quantities p using (launch_id, quantity)
 ),
 
 -- one vote per report, role and stream part. A report's point: the largest it gives for a peak (a peak is a
@@ -98,33 +100,59 @@ resolved as (
            min(v) filter (where qualifier_role = 'point') as min_point,
            max(v) filter (where qualifier_role = 'point') as max_point,
            max(v) filter (where qualifier_role = 'lower') as max_lower,
-           min(v) filter (where qualifier_role = 'upper') as min_upper,
-           list_sort(list(distinct counted_report_id) filter (where qualifier_role = 'point')) as point_reports,
-           count(distinct counted_report_id) filter (where qualifier_role = 'point') as point_n,
-           list_sort(list(distinct counted_report_id) filter (where qualifier_role = 'lower')) as lower_reports,
-           count(distinct counted_report_id) filter (where qualifier_role = 'lower') as lower_n,
-           list_sort(list(distinct counted_report_id) filter (where qualifier_role = 'upper')) as upper_reports,
-           count(distinct counted_report_id) filter (where qualifier_role = 'upper') as upper_n
+           min(v) filter (where qualifier_role = 'upper') as min_upper
     from votes group by launch_id, quantity
 ),
 
-figures as (
-    select launch_id, quantity, basis,
-           case basis when 'point' then point_v when 'lower_bound' then max_lower else min_upper end as point,
-           case when basis = 'point' then least(min_point, coalesce(min_upper, min_point)) else max_lower end as low,
-           case when basis = 'point' then greatest(max_point, coalesce(max_lower, max_point)) else min_upper end
-               as high,
-           case basis when 'point' then point_reports when 'lower_bound' then lower_reports else upper_reports end
-               as report_ids,
-           case basis when 'point' then point_n when 'lower_bound' then lower_n else upper_n end as n_reports
-    from resolved
+-- the reports behind each value: those whose votes have the role its basis names
+supporting_reports as (
+    select v.launch_id, v.quantity, list_sort(list(distinct v.counted_report_id)) as report_ids,
+           count(distinct v.counted_report_id) as n_reports
+    from votes v join resolved r using (launch_id, quantity)
+    where v.qualifier_role = case r.basis when 'point' then 'point' when 'lower_bound' then 'lower' else 'upper' end
+    group by v.launch_id, v.quantity
 ),
 
-delay as (select * from figures where quantity = 'delay'),
-start_only as (select * from figures where quantity = 'conversation_start'),
-peak as (select * from figures where quantity = 'peak'),
-peak_claimed as (select * from figures where quantity = 'peak_claimed'),
-duration as (select * from figures where quantity = 'duration'),
+figures as (
+    select r.launch_id, r.quantity, r.basis,
+           case r.basis when 'point' then r.point_v when 'lower_bound' then r.max_lower else r.min_upper end as point,
+           case when r.basis = 'point' then least(r.min_point, coalesce(r.min_upper, r.min_point)) else r.max_lower end
+               as low,
+           case when r.basis = 'point' then greatest(r.max_point, coalesce(r.max_lower, r.max_point))
+                else r.min_upper end as high,
+           s.report_ids, s.n_reports
+    from resolved r join supporting_reports s using (launch_id, quantity)
+),
+
+-- one row per launch, one set of columns per quantity (a single pass over figures; max() of one value)
+by_launch as (
+    select launch_id,
+           max(basis) filter (where quantity = 'delay') as delay_basis,
+           max(point) filter (where quantity = 'delay') as delay_point,
+           max(low) filter (where quantity = 'delay') as delay_low,
+           max(high) filter (where quantity = 'delay') as delay_high,
+           max(report_ids) filter (where quantity = 'delay') as delay_report_ids,
+           max(n_reports) filter (where quantity = 'delay') as delay_n_reports,
+           max(basis) filter (where quantity = 'conversation_start') as start_basis,
+           max(point) filter (where quantity = 'conversation_start') as start_point,
+           max(report_ids) filter (where quantity = 'conversation_start') as start_report_ids,
+           max(basis) filter (where quantity = 'peak') as peak_basis,
+           max(point) filter (where quantity = 'peak') as peak_point,
+           max(low) filter (where quantity = 'peak') as peak_low,
+           max(high) filter (where quantity = 'peak') as peak_high,
+           max(report_ids) filter (where quantity = 'peak') as peak_report_ids,
+           max(n_reports) filter (where quantity = 'peak') as peak_n_reports,
+           max(basis) filter (where quantity = 'peak_claimed') as claimed_basis,
+           max(point) filter (where quantity = 'peak_claimed') as claimed_point,
+           max(report_ids) filter (where quantity = 'peak_claimed') as claimed_report_ids,
+           max(basis) filter (where quantity = 'duration') as duration_basis,
+           max(point) filter (where quantity = 'duration') as duration_point,
+           max(low) filter (where quantity = 'duration') as duration_low,
+           max(high) filter (where quantity = 'duration') as duration_high,
+           max(report_ids) filter (where quantity = 'duration') as duration_report_ids,
+           max(n_reports) filter (where quantity = 'duration') as duration_n_reports
+    from figures group by launch_id
+),
 
 first_cause as (
     select c.launch_id, c.claim_kind as claimed_cause, c.statement as claimed_cause_statement,
@@ -132,11 +160,6 @@ first_cause as (
     from claims_ c join reporter_kinds_ k on k.reporter_kind = c.claimant_kind
     where c.claim_kind like 'cause\_%' escape '\' and k.interested
     qualify row_number() over (partition by c.launch_id order by c.made_at_utc nulls last, c.claim_id) = 1
-),
-
-source_counts as (
-    select launch_id, count(distinct source_id) as n_sources, count(distinct report_id) as n_reports
-    from launch_sources group by launch_id
 ),
 
 observation_counts as (
@@ -152,36 +175,29 @@ counts as (
 final as (
     select l.launch_id, l.title, l.platform_id, l.local_timezone, l.scheduled_start_utc,
            -- derived from the delay where there is a schedule, so the two always agree
-           case when l.scheduled_start_utc is not null and delay.point is not null
-                then to_timestamp(epoch(l.scheduled_start_utc) + round(delay.point * 60))
-                else to_timestamp(start_only.point) end as conversation_start_utc,
-           coalesce(delay.basis, start_only.basis) as conversation_start_basis,
-           coalesce(delay.report_ids, start_only.report_ids, []) as conversation_start_report_ids,
-           delay.point as delay_minutes, delay.low as delay_minutes_low, delay.high as delay_minutes_high,
-           delay.basis as delay_basis,
-           coalesce(delay.n_reports, 0) as delay_n_reports,
-           coalesce(delay.report_ids, []) as delay_report_ids,
+           case when l.scheduled_start_utc is not null and f.delay_point is not null
+                then to_timestamp(epoch(l.scheduled_start_utc) + round(f.delay_point * 60))
+                else to_timestamp(f.start_point) end as conversation_start_utc,
+           coalesce(f.delay_basis, f.start_basis) as conversation_start_basis,
+           coalesce(f.delay_report_ids, f.start_report_ids, []) as conversation_start_report_ids,
+           f.delay_point as delay_minutes, f.delay_low as delay_minutes_low, f.delay_high as delay_minutes_high,
+           f.delay_basis, coalesce(f.delay_n_reports, 0) as delay_n_reports,
+           coalesce(f.delay_report_ids, []) as delay_report_ids,
            l.relaunched,
-           peak.point as peak_listeners, peak.low as peak_listeners_low, peak.high as peak_listeners_high,
-           peak.basis as peak_listeners_basis,
-           coalesce(peak.n_reports, 0) as peak_listeners_n_reports,
-           coalesce(peak.report_ids, []) as peak_listeners_report_ids,
-           peak.point as peak_listeners_independent,
-           peak_claimed.point as peak_listeners_claimed,
-           peak_claimed.basis as peak_listeners_claimed_basis,
-           coalesce(peak_claimed.report_ids, []) as peak_listeners_claimed_report_ids,
-           duration.point as duration_minutes, duration.low as duration_minutes_low,
-           duration.high as duration_minutes_high, duration.basis as duration_basis,
-           coalesce(duration.n_reports, 0) as duration_n_reports,
-           coalesce(duration.report_ids, []) as duration_report_ids,
+           f.peak_point as peak_listeners, f.peak_low as peak_listeners_low, f.peak_high as peak_listeners_high,
+           f.peak_basis as peak_listeners_basis, coalesce(f.peak_n_reports, 0) as peak_listeners_n_reports,
+           coalesce(f.peak_report_ids, []) as peak_listeners_report_ids,
+           f.peak_point as peak_listeners_independent,
+           f.claimed_point as peak_listeners_claimed, f.claimed_basis as peak_listeners_claimed_basis,
+           coalesce(f.claimed_report_ids, []) as peak_listeners_claimed_report_ids,
+           f.duration_point as duration_minutes, f.duration_low as duration_minutes_low,
+           f.duration_high as duration_minutes_high, f.duration_basis,
+           coalesce(f.duration_n_reports, 0) as duration_n_reports,
+           coalesce(f.duration_report_ids, []) as duration_report_ids,
            first_cause.claimed_cause, first_cause.claimed_cause_statement, first_cause.claimed_cause_verdict,
            counts.n_sources, counts.n_reports, counts.n_observations
     from launches_ l
-    left join delay using (launch_id)
-    left join start_only using (launch_id)
-    left join peak using (launch_id)
-    left join peak_claimed using (launch_id)
-    left join duration using (launch_id)
+    left join by_launch f using (launch_id)
     left join first_cause using (launch_id)
     join counts using (launch_id)
 )

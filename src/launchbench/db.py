@@ -60,12 +60,15 @@ def vocabulary_views() -> list[str]:
     return statements
 
 
-def shared_views() -> list[str]:
-    """queries/shared/<name>.sql, each one SELECT, becomes the view <name> (in file-name order)."""
+def shared_views(materialize: frozenset[str] = frozenset()) -> list[str]:
+    """queries/shared/<name>.sql, each one SELECT, becomes the view <name> (in file-name order, so a view reads only
+    views whose names sort before its own). Those named in
+    `materialize` become temporary tables instead: computed once for a session that reads them many times."""
     out = []
     for path in sorted((queries_dir() / "shared").glob("*.sql")):
         body = path.read_text(encoding="utf-8").strip().rstrip(";")
-        out.append(f"CREATE OR REPLACE VIEW {path.stem} AS\n{body};")
+        kind = "TEMP TABLE" if path.stem in materialize else "VIEW"
+        out.append(f"CREATE OR REPLACE {kind} {path.stem} AS\n{body};")
     return out
 
 
