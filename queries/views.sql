@@ -16,69 +16,69 @@ CREATE OR REPLACE VIEW benchmark_questions AS SELECT * FROM read_parquet('datase
 CREATE OR REPLACE VIEW launch_metrics AS SELECT * FROM read_parquet('dataset/data/launch_metrics.parquet');
 CREATE OR REPLACE VIEW benchmark_claims AS SELECT * FROM read_parquet('dataset/data/benchmark_claims.parquet');
 CREATE OR REPLACE VIEW copy_kinds AS SELECT * FROM (VALUES
-    ('original', NULL, NULL, 'The originating outlet''s own page.'),
-    ('syndicated', NULL, NULL, 'A licensed carrier''s copy (a wire partner'),
-    ('mirror', NULL, NULL, 'An unlicensed copy'),
-    ('rewrite', NULL, NULL, 'A machine or derivative rewrite; it may garble figures.'),
-    ('alternate_url', NULL, NULL, 'Another address of the same outlet''s page: AMP, CDN, staging, feed or tracking URLs.')
-) AS v("copy_kind", "a scraper or a content farm.", "an aggregator with a licence).", "description");
+    ('original', true, 'The originating outlet''s own page.'),
+    ('syndicated', true, 'A licensed carrier''s copy (a wire partner, an aggregator with a licence).'),
+    ('mirror', true, 'An unlicensed copy, a scraper or a content farm.'),
+    ('rewrite', false, 'A machine or derivative rewrite; it may garble figures.'),
+    ('alternate_url', true, 'Another address of the same outlet''s page: AMP, CDN, staging, feed or tracking URLs.')
+) AS v("copy_kind", "votes", "description");
 CREATE OR REPLACE VIEW metrics AS SELECT * FROM (VALUES
-    ('scheduled_start', NULL, NULL, false, NULL, false, NULL, NULL, NULL, NULL, 'time', 'The announced start time.'),
-    ('stream_live', NULL, NULL, false, NULL, false, NULL, NULL, NULL, NULL, 'time', 'When the room or stream went live.'),
-    ('conversation_start', NULL, NULL, false, NULL, false, NULL, NULL, NULL, NULL, 'time', 'When the programme itself (the conversation or announcement) began.'),
-    ('first_stream_end', NULL, NULL, false, NULL, false, NULL, NULL, NULL, NULL, 'time', 'When a first'),
-    ('end', NULL, NULL, false, NULL, false, NULL, NULL, NULL, NULL, 'time', 'When the event ended.'),
-    ('delay_minutes', NULL, NULL, false, NULL, false, -60, NULL, NULL, 'minutes', 'num', 'How late the event began against its schedule'),
-    ('duration_minutes', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'minutes', 'num', 'How long it ran'),
-    ('concurrent_listeners', NULL, NULL, true, NULL, true, 0, NULL, NULL, 'people', 'num', 'Listeners or viewers at one moment (not stated as the peak).'),
-    ('peak_concurrent_listeners', NULL, NULL, true, NULL, true, 0, NULL, NULL, 'people', 'num', 'The most listeners or viewers at once'),
-    ('audience_unspecified', NULL, NULL, true, NULL, false, 0, NULL, NULL, 'people', 'num', 'An audience count whose words do not say whether it is concurrent'),
-    ('attempted_joins', NULL, NULL, true, NULL, false, 0, NULL, NULL, 'people', 'num', 'People who tried to join'),
-    ('cumulative_listeners', NULL, NULL, true, NULL, false, 0, NULL, NULL, 'people', 'num', 'Total distinct listeners or listens over the event and replays (people who tuned in at some point).'),
-    ('average_concurrent_viewers', NULL, NULL, true, NULL, true, 0, NULL, NULL, 'people', 'num', 'Average number watching or listening at once over the stream.'),
-    ('mirror_viewers', NULL, NULL, true, NULL, false, 0, NULL, NULL, 'people', 'num', 'Viewers of rebroadcasts on other platforms.'),
-    ('post_views', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'views', 'num', 'Views or impressions of the post or recording (not listeners).'),
-    ('claimed_capacity_test', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'people', 'num', 'Audience size a platform said it had tested for.'),
-    ('funds_raised_usd', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'US dollars', 'num', 'Money a campaign said it raised around the event.'),
-    ('registrations', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'people', 'num', 'People who registered or signed up to attend.'),
-    ('app_downloads', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'downloads', 'num', 'Downloads or installs of an app around its launch.'),
-    ('waitlist_size', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'people', 'num', 'How many people were on a waiting list (the list''s size).'),
-    ('waitlist_position', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'place', 'num', 'One person''s place on a waiting list (not the list''s size).'),
-    ('posts_submitted', NULL, NULL, false, NULL, false, 0, NULL, NULL, 'posts', 'num', 'Posts or questions the audience sent in (e.g. tweets with the event''s hashtag).')
-) AS v("metric", "abandoned room or stream ended.", "as reported.", "audience", "including those who failed.", "live", "min", "or a figure reported as the audience size at its height.", "the peak or a total.", "unit", "value", "description");
+    ('scheduled_start', false, false, NULL, NULL, 'time', 'The announced start time.'),
+    ('stream_live', false, false, NULL, NULL, 'time', 'When the room or stream went live.'),
+    ('conversation_start', false, false, NULL, NULL, 'time', 'When the programme itself (the conversation or announcement) began.'),
+    ('first_stream_end', false, false, NULL, NULL, 'time', 'When a first, abandoned room or stream ended.'),
+    ('end', false, false, NULL, NULL, 'time', 'When the event ended.'),
+    ('delay_minutes', false, false, -60, 'minutes', 'num', 'How late the event began against its schedule, as reported.'),
+    ('duration_minutes', false, false, 0, 'minutes', 'num', 'How long it ran, as reported.'),
+    ('concurrent_listeners', true, true, 0, 'people', 'num', 'Listeners or viewers at one moment (not stated as the peak).'),
+    ('peak_concurrent_listeners', true, true, 0, 'people', 'num', 'The most listeners or viewers at once, or a figure reported as the audience size at its height.'),
+    ('audience_unspecified', true, false, 0, 'people', 'num', 'An audience count whose words do not say whether it is concurrent, the peak or a total.'),
+    ('attempted_joins', true, false, 0, 'people', 'num', 'People who tried to join, including those who failed.'),
+    ('cumulative_listeners', true, false, 0, 'people', 'num', 'Total distinct listeners or listens over the event and replays (people who tuned in at some point).'),
+    ('average_concurrent_viewers', true, true, 0, 'people', 'num', 'Average number watching or listening at once over the stream.'),
+    ('mirror_viewers', true, false, 0, 'people', 'num', 'Viewers of rebroadcasts on other platforms.'),
+    ('post_views', false, false, 0, 'views', 'num', 'Views or impressions of the post or recording (not listeners).'),
+    ('claimed_capacity_test', false, false, 0, 'people', 'num', 'Audience size a platform said it had tested for.'),
+    ('funds_raised_usd', false, false, 0, 'US dollars', 'num', 'Money a campaign said it raised around the event.'),
+    ('registrations', false, false, 0, 'people', 'num', 'People who registered or signed up to attend.'),
+    ('app_downloads', false, false, 0, 'downloads', 'num', 'Downloads or installs of an app around its launch.'),
+    ('waitlist_size', false, false, 0, 'people', 'num', 'How many people were on a waiting list (the list''s size).'),
+    ('waitlist_position', false, false, 0, 'place', 'num', 'One person''s place on a waiting list (not the list''s size).'),
+    ('posts_submitted', false, false, 0, 'posts', 'num', 'Posts or questions the audience sent in (e.g. tweets with the event''s hashtag).')
+) AS v("metric", "audience", "live", "min", "unit", "value", "description");
 CREATE OR REPLACE VIEW qualifiers AS SELECT * FROM (VALUES
-    ('exact', 'point', 0.0, NULL, 'The figure as stated'),
-    ('approx', 'point', 0.1, NULL, '"about", "around", "roughly": a point, read as within 10%.'),
-    ('at_least', 'lower', 0.0, NULL, '"at least": a lower bound, the figure included.'),
-    ('more_than', 'lower', 0.0, NULL, '"more than", "over": a lower bound.'),
-    ('at_most', 'upper', 0.0, NULL, '"at most", "nearly", "almost": an upper bound.'),
-    ('less_than', 'upper', 0.0, NULL, '"less than", "under", "fewer than": an upper bound.'),
-    ('up_to', 'upper', 0.0, NULL, '"up to": an upper bound.')
-) AS v("qualifier", "role", "tolerance", "without a hedge.", "description");
+    ('exact', 'point', 0.0, 'The figure as stated, without a hedge.'),
+    ('approx', 'point', 0.1, '"about", "around", "roughly": a point, read as within 10%.'),
+    ('at_least', 'lower', 0.0, '"at least": a lower bound, the figure included.'),
+    ('more_than', 'lower', 0.0, '"more than", "over": a lower bound.'),
+    ('at_most', 'upper', 0.0, '"at most", "nearly", "almost": an upper bound.'),
+    ('less_than', 'upper', 0.0, '"less than", "under", "fewer than": an upper bound.'),
+    ('up_to', 'upper', 0.0, '"up to": an upper bound.')
+) AS v("qualifier", "role", "tolerance", "description");
 CREATE OR REPLACE VIEW report_kinds AS SELECT * FROM (VALUES
-    ('wire_story', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A news agency''s story (AP'),
-    ('news_article', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'An outlet''s own news report.'),
-    ('opinion', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A column'),
-    ('broadcast', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A television'),
-    ('platform_post', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A post on a platform by a person or an account (a tweet'),
-    ('campaign_statement', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A statement'),
-    ('transcript', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A transcript of the event or of remarks about it.'),
-    ('tracker_data', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Measurements published by an outage tracker or an analytics service.'),
-    ('official_filing', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'A filing or document from a government body.')
-) AS v("report_kind", "...) meant for other outlets to carry.", "AFP", "Reuters", "a Truth Social post).", "analysis or newsletter piece that argues or interprets.", "radio or video segment.", "release or email from a campaign or party.", "description");
+    ('wire_story', 'A news agency''s story (AP, Reuters, AFP, ...) meant for other outlets to carry.'),
+    ('news_article', 'An outlet''s own news report.'),
+    ('opinion', 'A column, analysis or newsletter piece that argues or interprets.'),
+    ('broadcast', 'A television, radio or video segment.'),
+    ('platform_post', 'A post on a platform by a person or an account (a tweet, a Truth Social post).'),
+    ('campaign_statement', 'A statement, release or email from a campaign or party.'),
+    ('transcript', 'A transcript of the event or of remarks about it.'),
+    ('tracker_data', 'Measurements published by an outage tracker or an analytics service.'),
+    ('official_filing', 'A filing or document from a government body.')
+) AS v("report_kind", "description");
 CREATE OR REPLACE VIEW reporter_kinds AS SELECT * FROM (VALUES
-    ('platform_owner', NULL, NULL, NULL, NULL, false, true, NULL, 'The platform''s owner (e.g. Elon Musk for Twitter/X).'),
-    ('platform', NULL, NULL, NULL, NULL, false, true, NULL, 'The platform as a company or its official accounts.'),
-    ('host', NULL, NULL, NULL, NULL, false, true, NULL, 'The host or moderator of the event.'),
-    ('campaign', NULL, NULL, NULL, NULL, false, true, NULL, 'The principal''s campaign'),
-    ('rival_campaign', NULL, NULL, NULL, NULL, false, false, NULL, 'A rival candidate or campaign.'),
-    ('news_outlet', NULL, NULL, NULL, NULL, true, false, NULL, 'A news organisation in its own reporting.'),
-    ('wire_service', NULL, NULL, NULL, NULL, true, false, NULL, 'A news agency (AP'),
-    ('outage_tracker', NULL, NULL, NULL, NULL, true, false, NULL, 'An outage tracker''s measurements (Downdetector'),
-    ('analyst', NULL, NULL, NULL, NULL, true, false, NULL, 'An analytics firm or an expert measuring or assessing independently.'),
-    ('commentator', NULL, NULL, NULL, NULL, false, false, NULL, 'A partisan or social-media commentator, influencer or poster taking sides.'),
-    ('anonymous_staff', NULL, NULL, NULL, NULL, false, false, NULL, 'Unnamed insiders quoted by an outlet.')
-) AS v("reporter_kind", "...) in its own reporting.", "AFP", "NetBlocks).", "Reuters", "independent", "interested", "party or staff on the record.", "description");
+    ('platform_owner', false, true, 'The platform''s owner (e.g. Elon Musk for Twitter/X).'),
+    ('platform', false, true, 'The platform as a company or its official accounts.'),
+    ('host', false, true, 'The host or moderator of the event.'),
+    ('campaign', false, true, 'The principal''s campaign, party or staff on the record.'),
+    ('rival_campaign', false, false, 'A rival candidate or campaign.'),
+    ('news_outlet', true, false, 'A news organisation in its own reporting.'),
+    ('wire_service', true, false, 'A news agency (AP, Reuters, AFP, ...) in its own reporting.'),
+    ('outage_tracker', true, false, 'An outage tracker''s measurements (Downdetector, NetBlocks).'),
+    ('analyst', true, false, 'An analytics firm or an expert measuring or assessing independently.'),
+    ('commentator', false, false, 'A partisan or social-media commentator, influencer or poster taking sides.'),
+    ('anonymous_staff', false, false, 'Unnamed insiders quoted by an outlet.')
+) AS v("reporter_kind", "independent", "interested", "description");
 CREATE OR REPLACE VIEW launch_sources AS
 -- launch_sources: every page a launch cites, once per way it is cited (observation, claim, claim evidence,
 -- timeline, reaction), with the page's report. The one definition of "the sources of a launch": n_sources in
@@ -101,21 +101,25 @@ final as (
 select * from final;
 CREATE OR REPLACE VIEW observation_reports AS
 -- observation_reports: each observation with the report it counts as (its own report_id, else its page's),
--- what its qualifier bounds (point, lower, upper) and whether its reporter is independent or interested.
+-- what its qualifier bounds (point, lower, upper), whether its reporter is independent or interested, and whether
+-- its page may vote (copy_kinds.votes: a figure read only on a rewrite is kept but does not vote).
 -- The resolution rule (queries/derived/launch_metrics.sql) and the checks read observations through it.
 with
 
 observations_ as (select * from observations),
-sources_ as (select source_id, report_id as page_report_id from sources),
+sources_ as (select source_id, report_id as page_report_id, copy_kind as page_copy_kind from sources),
 
 final as (
     select o.*,
            coalesce(o.report_id, s.page_report_id) as counted_report_id,
            q.role as qualifier_role,
            k.independent,
-           k.interested
+           k.interested,
+           s.page_copy_kind,
+           c.votes as page_votes
     from observations_ o
     join sources_ s using (source_id)
+    join copy_kinds c on c.copy_kind = s.page_copy_kind
     join qualifiers q using (qualifier)
     join reporter_kinds k using (reporter_kind)
 )

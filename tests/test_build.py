@@ -83,10 +83,12 @@ def _resolve(rows, value, peak=False):
         lo = min([*points.values(), *[u for u in uppers.values() if u < min(points.values())]])
         hi = max([*points.values(), *[v for v in lowers.values() if v > max(points.values())]])
         return "point", _lower_median(points.values()), lo, hi, sorted(points)
-    if lowers:
-        return ("lower_bound", max(lowers.values()), max(lowers.values()),
-                min(uppers.values()) if uppers else None, sorted(lowers))
-    return "upper_bound", min(uppers.values()), None, min(uppers.values()), sorted(uppers)
+    if lowers:  # bounds only: the greatest lower bound, backed by the reports that give it
+        best = max(lowers.values())
+        return ("lower_bound", best, best, min(uppers.values()) if uppers else None,
+                sorted(r for r, v in lowers.items() if v == best))
+    best = min(uppers.values())
+    return "upper_bound", best, None, best, sorted(r for r, v in uppers.items() if v == best)
 
 
 def _fixture_rows(folder):
@@ -203,3 +205,34 @@ def test_the_largest_room_leads_the_peak(records, tmp_path):
     assert (got["peak_listeners_basis"], got["peak_listeners"], got["peak_listeners_low"],
             got["peak_listeners_high"], got["peak_listeners_report_ids"]) == (
         "point", 500000, 500000, 550000, ["news-story-four"])
+
+
+def test_a_vocabulary_split_at_a_comma_is_refused(tmp_path):
+    """An unquoted comma inside a flow mapping turns half a description into a stray attribute."""
+    import shutil
+
+    from launchbench.schema import SchemaError, _load_table
+
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    path = tmp_path / "schemas" / "reports.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("wire_story: {description: 'A news agency''s story",
+                                 "wire_story: {description: A news agency, story"))
+    with pytest.raises(SchemaError, match=r"report_kinds\.wire_story: attribute 'story"):
+        _load_table(path)
+
+
+def test_a_figure_read_only_on_a_rewrite_does_not_vote(records, tmp_path):
+    """A machine rewrite may garble figures: its row stays in observations but enters no headline figure."""
+    def garble(doc):
+        for o in doc["observations"]:
+            if o["observation_id"] == "fx-peak-wire-mirror":
+                o.update(value_num=990000, qualifier="exact", evidence_quote="some 990,000 listened")
+    edit_yaml(records / FIXTURE_LAUNCH, garble)
+    edit_yaml(records / "sources.yaml", lambda d: next(
+        s for s in d["sources"] if s["source_id"] == "wire-one-mirror").update(copy_kind="rewrite"))
+    build(tmp_path / "d", records)
+    got = pq.read_table(tmp_path / "d" / "launch_metrics.parquet").to_pylist()[0]
+    obs = pq.read_table(tmp_path / "d" / "observations.parquet").to_pylist()
+    assert any(o["value_num"] == 990000 for o in obs)  # kept, for the record
+    assert (got["peak_listeners"], got["peak_listeners_high"]) == (300000, 420000)  # but it does not vote

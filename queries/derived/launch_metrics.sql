@@ -5,7 +5,8 @@ with
 
 launches_ as (select * from launches),
 claims_ as (select * from claims),
-observations_ as (select * from observation_reports where rank <> 'deprecated'),
+-- deprecated rows and figures read only on a page that may not vote (a rewrite) stay out
+observations_ as (select * from observation_reports where rank <> 'deprecated' and page_votes),
 reporter_kinds_ as (select * from reporter_kinds),
 
 -- every candidate figure, tagged with the launch-level quantity it feeds; v is minutes, people or epoch seconds
@@ -104,12 +105,15 @@ resolved as (
     from votes group by launch_id, quantity
 ),
 
--- the reports behind each value: those whose votes have the role its basis names
+-- the reports behind each value: every point voter (the median rests on them all), or, for a bound-only value,
+-- the reports that give that bound
 supporting_reports as (
     select v.launch_id, v.quantity, list_sort(list(distinct v.counted_report_id)) as report_ids,
            count(distinct v.counted_report_id) as n_reports
     from votes v join resolved r using (launch_id, quantity)
-    where v.qualifier_role = case r.basis when 'point' then 'point' when 'lower_bound' then 'lower' else 'upper' end
+    where case r.basis when 'point' then v.qualifier_role = 'point'
+                       when 'lower_bound' then v.qualifier_role = 'lower' and v.v = r.max_lower
+                       else v.qualifier_role = 'upper' and v.v = r.min_upper end
     group by v.launch_id, v.quantity
 ),
 

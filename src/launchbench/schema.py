@@ -5,6 +5,7 @@ dataset card) is generated from these objects, so a schema change reaches all of
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -85,6 +86,23 @@ class SchemaError(ValueError):
     pass
 
 
+_ATTRIBUTE = re.compile(r"^[a-z_]+$")
+
+
+def _check_vocabulary(path: Path, name: str, entries) -> None:
+    """Each value of a vocabulary maps to attributes with plain names. An unquoted comma in a flow mapping
+    ({description: a, b}) silently splits the text into a stray attribute: refuse it, naming the value."""
+    if not isinstance(entries, dict) or not entries:
+        raise SchemaError(f"{path}: {name}: expected a mapping of values to their attributes")
+    for value, attrs in entries.items():
+        if not isinstance(attrs, dict):
+            raise SchemaError(f"{path}: {name}.{value}: expected a mapping of attributes")
+        odd = [a for a in attrs if not _ATTRIBUTE.match(str(a)) or attrs[a] is None]
+        if odd:
+            raise SchemaError(f"{path}: {name}.{value}: attribute {odd[0]!r} is not a plain name with a value; "
+                              "quote a description that contains a comma")
+
+
 def _load_table(path: Path) -> Table:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -109,6 +127,7 @@ def _load_table(path: Path) -> Table:
             spec["enum"] = list(source[key])
             if not where:
                 spec["vocabulary"] = key
+                _check_vocabulary(path, key, source[key])
         if "enum" in spec:
             spec["enum"] = tuple(spec["enum"])
         columns.append(Column(**spec))
