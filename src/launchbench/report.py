@@ -68,25 +68,36 @@ def _timelines(con, plt):
 
 
 def _audience(con, plt):
-    rows = con.execute("""select launch_id, peak_listeners_independent, peak_listeners_claimed,
-                                 peak_listeners_low, peak_listeners_high
-                          from launch_metrics where peak_listeners is not null order by launch_id""").fetchall()
+    rows = con.execute("""select launch_id, peak_listeners, peak_listeners_claimed,
+                                 peak_listeners_low, peak_listeners_high,
+                                 peak_listeners_basis <> 'point', peak_listeners_claimed_basis <> 'point'
+                          from launch_metrics where peak_listeners is not null or peak_listeners_claimed is not null
+                          order by launch_id""").fetchall()
     fig, ax = plt.subplots(figsize=(10, 5))
     xs = range(len(rows))
-    ind = [r[1] or 0 for r in rows]
-    cla = [r[2] or 0 for r in rows]
-    ax.bar([x - 0.2 for x in xs], ind, width=0.4, color="#1f4e8c", label="independent reports (point)")
-    ax.bar([x + 0.2 for x in xs], cla, width=0.4, color="#e8590c", label="claimed by platform, hosts, campaign (point)")
+    # bars that only bounds support (basis lower_bound / upper_bound) are hatched, not passed off as points
+    for offset, col, bound_col, color, label in [(-0.2, 1, 5, "#1f4e8c", "independent reports"),
+                                                 (0.2, 2, 6, "#e8590c", "claimed by platform, hosts, campaign")]:
+        for hatched in (False, True):
+            pts = [(x, r[col]) for x, r in zip(xs, rows) if r[col] is not None and bool(r[bound_col]) == hatched]
+            if pts:
+                ax.bar([x + offset for x, _ in pts], [v for _, v in pts], width=0.4, color=color,
+                       hatch="//" if hatched else None, edgecolor="white" if hatched else color,
+                       label=f"{label} ({'bound only' if hatched else 'point'})")
     for x, r in zip(xs, rows):
+        if r[1] is None:
+            continue
         low, high = r[3] if r[3] is not None else r[1], r[4] if r[4] is not None else r[1]  # open-ended bounds
         ax.plot([x - 0.2, x - 0.2], [low, high], color="black", linewidth=1)
         ax.scatter([x - 0.2, x - 0.2], [low, high], marker="_", color="black", s=80,
                    label="range of independent reports" if x == 0 else None)
     ax.set_xticks(list(xs), [r[0] for r in rows], fontsize=8, rotation=35, ha="right")
-    ax.set_ylabel("peak concurrent listeners or viewers")
+    ax.set_yscale("log")  # claims can be a hundred times the measured figure
+    ax.set_ylabel("peak concurrent listeners or viewers (log scale)")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_title("Peak audience: independent versus claimed")
     ax.legend(fontsize=8)
+    fig.tight_layout()
     return fig
 
 
