@@ -72,13 +72,16 @@ def shared_views(materialize: frozenset[str] = frozenset()) -> list[str]:
     return out
 
 
+def _table_view(name: str, folder: str) -> str:
+    quoted = folder.replace("'", "''")
+    return f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{quoted}/{name}.parquet');"
+
+
 def table_views(folder: str) -> list[tuple[str, str]]:
     """(table, CREATE VIEW statement) over `folder`/<table>.parquet for every table in schemas/."""
     from launchbench.schema import load_schemas
 
-    quoted = folder.replace("'", "''")
-    return [(name, f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{quoted}/{name}.parquet');")
-            for name in load_schemas()]
+    return [(name, _table_view(name, folder)) for name in load_schemas()]
 
 
 def _recorded_tables() -> set[str]:
@@ -101,15 +104,14 @@ def connect(data_dir: str | Path | None = None, tables: list[str] | None = None,
     if not any(data.glob("*.parquet")):
         raise DataNotFound(f"{data}: no Parquet files; run `launchbench build` first")
     # the views come from the files present, so a restricted connection (compare) never reads schemas/
-    present = {p.stem for p in data.glob("*.parquet")}
+    present = {p.stem for p in data.glob("*.parquet") if re.fullmatch(r"[a-z_][a-z0-9_]*", p.stem)}
     missing = sorted(t for t in (tables or []) if t not in present)
     if missing:
         raise DataNotFound(f"no table {', '.join(missing)} in {data}")
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ renders in the session zone; keep it UTC everywhere
-    folder = str(data.resolve()).replace("'", "''")
     for name in sorted(present if tables is None else set(tables)):
-        con.execute(f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_parquet('{folder}/{name}.parquet')")
+        con.execute(_table_view(name, str(data.resolve())))
     if tables is None:
         for statement in vocabulary_views():
             con.execute(statement)

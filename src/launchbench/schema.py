@@ -179,12 +179,6 @@ def metrics() -> dict[str, dict]:
     return load_schemas()["observations"].extras["metrics"]
 
 
-def reporter_kinds(flag: str) -> list[str]:
-    """Reporter kinds with `flag` (independent or interested) set, sorted."""
-    kinds = load_schemas()["observations"].extras["reporter_kinds"]
-    return sorted(k for k, v in kinds.items() if v[flag])
-
-
 def vocabularies() -> dict[str, tuple[str, dict[str, dict]]]:
     """Each vocabulary a schema defines (metrics, reporter_kinds, qualifiers...): name -> (the column that takes
     its values, {value: attributes}). They reach SQL as views (see db.view_statements), never as typed lists."""
