@@ -206,3 +206,28 @@ def test_duckdb_engine_agrees_with_gx(data):
     fast, gx = validate(data, engine="duckdb"), validate(data, engine="gx")
     assert _by_check(fast) == _by_check(gx)
     assert sum(not ok for ok, _ in _by_check(fast).values()) >= 6
+
+
+def _warnings(data, check):
+    return [r for r in validate(data) if r.check == check]
+
+
+def test_a_template_verdict_note_is_flagged(data):
+    rewrite(data, "claims", lambda rows: [r.update(verdict_note=f"note {i}") for i, r in enumerate(rows)])
+    assert all(r.success for r in _warnings(data, "verdict_notes_written_per_claim"))
+    rewrite(data, "claims", lambda rows: rows[1].update(verdict_note=rows[0]["verdict_note"]))
+    [result] = _warnings(data, "verdict_notes_written_per_claim")
+    assert not result.success and result.severity == "warning" and result.unexpected_count == 1
+
+
+def test_one_figure_with_two_verdicts_is_flagged(data):
+    def two_verdicts(rows):
+        for r in rows:  # give every claim its own figure, then make two of them assert the same one differently
+            r.update(statement=f"claim {r['claim_id']}", claim_kind="other")
+        rows[0].update(statement="Over 2 million listened", claim_kind="audience_record", verdict="supported")
+        rows[1].update(statement="mehr als 2 Millionen Zuhörer", claim_kind="audience_record", verdict="refuted",
+                       launch_id=rows[0]["launch_id"])
+    rewrite(data, "claims", two_verdicts)
+    [result] = _warnings(data, "same_assertion_same_verdict")
+    assert not result.success and result.unexpected_count == 1
+    assert "2000000" in " ".join(result.sample)
