@@ -77,6 +77,10 @@ def build_into(folder: Path, records: Path) -> dict[str, int]:
     return counts
 
 
+def _is_working_data(out: Path) -> bool:
+    return out.resolve() == default_data_dir().resolve()
+
+
 def build(out: Path | None = None, records: Path | None = None) -> dict[str, int]:
     """Build into a temporary folder beside `out`, then swap it in; a failure leaves `out` untouched."""
     out = Path(out) if out else default_data_dir()
@@ -98,7 +102,7 @@ def build(out: Path | None = None, records: Path | None = None) -> dict[str, int
             staging.rename(out)
         for name, text in card.items():  # the card, Croissant and Data Package sit beside data/
             (out.parent / name).write_text(text, encoding="utf-8")
-        if out.resolve() == default_data_dir().resolve():  # views.sql points at dataset/data
+        if _is_working_data(out):  # views.sql points at dataset/data
             (queries_dir() / "views.sql").write_text(views_sql(), encoding="utf-8")
         return counts
     finally:
@@ -117,9 +121,7 @@ def stale_files(out: Path | None = None, records: Path | None = None) -> list[st
         existing = {p.name for p in out.glob("*.parquet")} if out.exists() else set()
         changed = [n for n in sorted(fresh & existing)
                    if not filecmp.cmp(Path(tmp) / n, out / n, shallow=False)]
-        stale_views = []
-        if out.resolve() == default_data_dir().resolve():
-            views = queries_dir() / "views.sql"
-            if not views.exists() or views.read_text(encoding="utf-8") != views_sql():
-                stale_views = ["queries/views.sql"]
+        views = queries_dir() / "views.sql"
+        stale_views = ["queries/views.sql"] if _is_working_data(out) and (
+            not views.exists() or views.read_text(encoding="utf-8") != views_sql()) else []
         return sorted((fresh ^ existing) | set(changed)) + stale_card(Path(tmp), out.parent) + stale_views

@@ -44,32 +44,39 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def vocabulary_views() -> list[str]:
-    """One view per vocabulary in schemas/ (metrics, reporter_kinds, qualifiers, ...): the key column, then the
-    attributes the schema gives each value (independent, audience, role...), so SQL never retypes a list."""
+def vocabulary_selects() -> list[tuple[str, str]]:
+    """(view name, SELECT) for each vocabulary in schemas/ (metrics, reporter_kinds, qualifiers, ...): the key
+    column, then the attributes the schema gives each value (independent, audience, role...), so SQL never
+    retypes a list."""
     from launchbench.schema import vocabularies
 
-    statements = []
+    out = []
     for name, (key, entries) in vocabularies().items():
         attrs = sorted({a for spec in entries.values() for a in spec}, key=lambda a: (a == "description", a))
         rows = ",\n    ".join(
             "(" + ", ".join([_literal(value)] + [_literal(spec.get(a)) for a in attrs]) + ")"
             for value, spec in entries.items())
         columns = ", ".join(f'"{c}"' for c in [key, *attrs])
-        statements.append(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM (VALUES\n    {rows}\n) AS v({columns});")
-    return statements
+        out.append((name, f"SELECT * FROM (VALUES\n    {rows}\n) AS v({columns})"))
+    return out
+
+
+def shared_selects() -> list[tuple[str, str]]:
+    """(view name, SELECT) for queries/shared/<name>.sql, in file-name order (so a view reads only views whose
+    names sort before its own)."""
+    return [(path.stem, path.read_text(encoding="utf-8").strip().rstrip(";"))
+            for path in sorted((queries_dir() / "shared").glob("*.sql"))]
+
+
+def vocabulary_views() -> list[str]:
+    return [f"CREATE OR REPLACE VIEW {name} AS {select};" for name, select in vocabulary_selects()]
 
 
 def shared_views(materialize: frozenset[str] = frozenset()) -> list[str]:
-    """queries/shared/<name>.sql, each one SELECT, becomes the view <name> (in file-name order, so a view reads only
-    views whose names sort before its own). Those named in
-    `materialize` become temporary tables instead: computed once for a session that reads them many times."""
-    out = []
-    for path in sorted((queries_dir() / "shared").glob("*.sql")):
-        body = path.read_text(encoding="utf-8").strip().rstrip(";")
-        kind = "TEMP TABLE" if path.stem in materialize else "VIEW"
-        out.append(f"CREATE OR REPLACE {kind} {path.stem} AS\n{body};")
-    return out
+    """The shared views; those named in `materialize` become temporary tables instead, computed once for a
+    session that reads them many times (validate)."""
+    return [f"CREATE OR REPLACE {'TEMP TABLE' if name in materialize else 'VIEW'} {name} AS\n{select};"
+            for name, select in shared_selects()]
 
 
 def _table_view(name: str, folder: str) -> str:

@@ -33,11 +33,10 @@ def register(spark, data_dir: str | Path) -> list[str]:
     for name in names:
         spark.read.parquet(f"{folder}/{name}.parquet").createOrReplaceTempView(name)
     # the same vocabulary and shared views as DuckDB's connect(), transpiled from the same statements
-    from launchbench.db import shared_views, vocabulary_views
+    from launchbench.db import shared_selects, vocabulary_selects
 
-    for statement in vocabulary_views() + shared_views():
-        view, _, select = statement.partition(" AS")
-        spark.sql(f"CREATE OR REPLACE TEMP VIEW {view.split()[-1]} AS {to_spark_sql(select.strip().rstrip(';'))}")
+    for view, select in vocabulary_selects() + shared_selects():
+        spark.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {to_spark_sql(select)}")
     return names
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from launchbench.db import shared_views, vocabulary_views
+from launchbench.db import shared_views, table_views, vocabulary_views
 from launchbench.expectations import suites
 from launchbench.paths import data_dir as default_data_dir, project_root, queries_dir
 from launchbench.queries import sql_header
@@ -185,10 +185,9 @@ def validate(data_dir: Path | None = None, engine: str = "duckdb") -> list[Check
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     try:
-        for name in load_schemas():
+        for name, statement in table_views(str(data.resolve())):
             if name not in broken:
-                path = str((data / f"{name}.parquet").resolve()).replace("'", "''")
-                con.execute(f"create view \"{name}\" as select * from read_parquet('{path}')")
+                con.execute(statement)
         results += _expectations(con, data, broken, engine)
         if broken:
             results.append(CheckResult("cross_table", ",".join(sorted(broken)), None, "cross_table_checks",
