@@ -12,9 +12,19 @@ CREATE OR REPLACE VIEW claims AS SELECT * FROM read_parquet('dataset/data/claims
 CREATE OR REPLACE VIEW observations AS SELECT * FROM read_parquet('dataset/data/observations.parquet');
 CREATE OR REPLACE VIEW reactions AS SELECT * FROM read_parquet('dataset/data/reactions.parquet');
 CREATE OR REPLACE VIEW timeline AS SELECT * FROM read_parquet('dataset/data/timeline.parquet');
+CREATE OR REPLACE VIEW claim_evidence AS SELECT * FROM read_parquet('dataset/data/claim_evidence.parquet');
 CREATE OR REPLACE VIEW benchmark_questions AS SELECT * FROM read_parquet('dataset/data/benchmark_questions.parquet');
 CREATE OR REPLACE VIEW launch_metrics AS SELECT * FROM read_parquet('dataset/data/launch_metrics.parquet');
 CREATE OR REPLACE VIEW benchmark_claims AS SELECT * FROM read_parquet('dataset/data/benchmark_claims.parquet');
+CREATE OR REPLACE VIEW claim_kinds AS SELECT * FROM (VALUES
+    ('cause_cyberattack', true, 'The trouble was caused by an attack (DDoS, hacking).'),
+    ('cause_demand', true, 'The trouble was caused by more people arriving than expected.'),
+    ('cause_infrastructure', true, 'The trouble was caused by the platform''s own systems or errors.'),
+    ('cause_account_load', true, 'The trouble was caused by load on one account (followers, notifications).'),
+    ('capacity', false, 'What the platform can carry or was tested to carry.'),
+    ('audience_record', false, 'How many attended, or that the audience set a record.'),
+    ('other', false, 'Another checkable assertion about the launch.')
+) AS v("claim_kind", "cause", "description");
 CREATE OR REPLACE VIEW copy_kinds AS SELECT * FROM (VALUES
     ('original', true, 'The originating outlet''s own page.'),
     ('syndicated', true, 'A licensed carrier''s copy (a wire partner, an aggregator with a licence).'),
@@ -77,8 +87,20 @@ CREATE OR REPLACE VIEW reporter_kinds AS SELECT * FROM (VALUES
     ('outage_tracker', true, false, 'An outage tracker''s measurements (Downdetector, NetBlocks).'),
     ('analyst', true, false, 'An analytics firm or an expert measuring or assessing independently.'),
     ('commentator', false, false, 'A partisan or social-media commentator, influencer or poster taking sides.'),
-    ('anonymous_staff', false, false, 'Unnamed insiders quoted by an outlet.')
+    ('anonymous_staff', false, false, 'Unnamed insiders quoted by an outlet.'),
+    ('official', false, false, 'A government body or official on the record (a regulator, a ministry); not independent, since it often speaks of its own conduct.')
 ) AS v("reporter_kind", "independent", "interested", "description");
+CREATE OR REPLACE VIEW stances AS SELECT * FROM (VALUES
+    ('supports', true, 'The passage confirms the claim or part of it.'),
+    ('refutes', true, 'The passage shows the claim false, or contradicts it.'),
+    ('context', false, 'The passage bears on the claim without deciding it (the claimant''s own words, background).')
+) AS v("stance", "takes_side", "description");
+CREATE OR REPLACE VIEW verdicts AS SELECT * FROM (VALUES
+    ('supported', 'supports', 'Independent evidence confirms it.'),
+    ('refuted', 'refutes', 'Independent evidence shows it false (a measured figure that contradicts it, a date that passed without the promised thing).'),
+    ('disputed', 'either', 'Independent evidence addresses it but conflicts or does not settle it.'),
+    ('unverified', 'none', 'Nothing independent addresses it; interested parties alone do not settle a claim.')
+) AS v("verdict", "deciding_stance", "description");
 CREATE OR REPLACE VIEW launch_sources AS
 -- launch_sources: every page a launch cites, once per way it is cited (observation, claim, claim evidence,
 -- timeline, reaction), with the page's report. The one definition of "the sources of a launch": n_sources in
@@ -88,7 +110,7 @@ with
 cited as (
     select launch_id, source_id, 'observation' as cited_as from observations
     union all select launch_id, source_id, 'claim' from claims
-    union all select launch_id, unnest(evidence_source_ids), 'claim_evidence' from claims
+    union all select c.launch_id, e.source_id, 'claim_evidence' from claim_evidence e join claims c using (claim_id)
     union all select launch_id, source_id, 'timeline' from timeline
     union all select launch_id, source_id, 'reaction' from reactions
 ),

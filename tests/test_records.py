@@ -69,6 +69,22 @@ CASES = [
      "observations[7] (fx-peak-owner)", "report_id", "'ghost-post' does not resolve to any reports.report_id"),
     ("report-without-kind", "reports.yaml", lambda d: d["reports"][0].pop("report_kind"),
      "reports[0] (wire-story-one)", "report_kind", "missing required field"),
+    ("unknown-evidence-stance", FIXTURE_LAUNCH, lambda d: d["claims"][0]["evidence"][1].update(stance="debunks"),
+     "claims[0] (fx-claim-servers) > evidence[1] (fx-ev-servers-news)", "stance", "unknown value 'debunks'"),
+    ("evidence-asserter-kind", FIXTURE_LAUNCH,
+     lambda d: d["claims"][0]["evidence"][0].update(asserted_by_kind="journalist"),
+     "claims[0] (fx-claim-servers) > evidence[0] (fx-ev-servers-wire)", "asserted_by_kind", "unknown value"),
+    ("evidence-dangling-page", FIXTURE_LAUNCH, lambda d: d["claims"][1]["evidence"][0].update(source_id="nowhere"),
+     "claims[1] (fx-claim-record) > evidence[0] (fx-ev-record-wire)", "source_id", "does not resolve"),
+    ("evidence-duplicate-id", FIXTURE_LAUNCH,
+     lambda d: d["claims"][1]["evidence"][0].update(evidence_id="fx-ev-servers-wire"),
+     "claims[1] (fx-claim-record) > evidence[0] (fx-ev-servers-wire)", "evidence_id", "duplicate id"),
+    ("evidence-not-a-list", FIXTURE_LAUNCH, lambda d: d["claims"][1].update(evidence="see the wire"),
+     "claims[1] (fx-claim-record)", "evidence", "expected a list"),
+    ("verdict-without-evidence", FIXTURE_LAUNCH, lambda d: d["claims"][1].pop("evidence"),
+     "claims[1] (fx-claim-record)", "evidence", "verdict refuted needs evidence rows"),
+    ("evidence-source-ids-are-derived", FIXTURE_LAUNCH, lambda d: d["claims"][1].update(evidence_source_ids=["x"]),
+     "claims[1] (fx-claim-record)", "evidence_source_ids", "unknown field"),
 ]
 
 
@@ -106,3 +122,19 @@ def test_all_problems_are_reported_at_once(records, tmp_path, capsys):
 
 def test_good_fixture_builds(records, tmp_path):
     assert main(["build", "--records", str(records), "--out", str(tmp_path / "data")]) == 0
+
+
+def test_evidence_written_under_claims_becomes_its_own_table(records, tmp_path):
+    import pyarrow.parquet as pq
+
+    assert main(["build", "--records", str(records), "--out", str(tmp_path / "data")]) == 0
+    evidence = pq.read_table(tmp_path / "data" / "claim_evidence.parquet").to_pylist()
+    assert [(e["evidence_id"], e["claim_id"], e["stance"]) for e in evidence] == [
+        ("fx-ev-record-wire", "fx-claim-record", "refutes"),
+        ("fx-ev-servers-news", "fx-claim-servers", "refutes"),
+        ("fx-ev-servers-owner", "fx-claim-servers", "context"),
+        ("fx-ev-servers-wire", "fx-claim-servers", "supports")]
+    claims = {c["claim_id"]: c["evidence_source_ids"]
+              for c in pq.read_table(tmp_path / "data" / "claims.parquet").to_pylist()}
+    # the owner's own post is context: it is a row of claim_evidence but not independent evidence
+    assert claims == {"fx-claim-record": ["wire-one-carrier"], "fx-claim-servers": ["news-two", "wire-one"]}

@@ -107,6 +107,31 @@ def _start_off_delay(rows):
     row["conversation_start_utc"] = row["conversation_start_utc"] + dt.timedelta(minutes=10)
 
 
+def _claims_with(data, verdict):
+    return {c["claim_id"]: c for c in pq.read_table(data / "claims.parquet").to_pylist() if c["verdict"] == verdict}
+
+
+def _evidence_of(verdict, **changes):
+    """Change every evidence row of the first claim with this verdict (so no row of it can decide it)."""
+    def change(rows):
+        target = sorted(set(_claims_with(DATA, verdict)))[0]
+        for r in rows:
+            if r["claim_id"] == target:
+                r.update(changes)
+    return change
+
+
+def _evidence_on_claim_page(verdict):
+    """Move a claim's evidence onto the claim's own page: the claimant's page cannot settle it."""
+    def corrupt(data):
+        claims = _claims_with(data, verdict)
+        claim_id = sorted(claims)[0]
+        rewrite(data, "claim_evidence", lambda rows: [r.update(source_id=claims[claim_id]["source_id"])
+                                                      for r in rows if r["claim_id"] == claim_id])
+        rewrite(data, "claims", set_on({"claim_id": claim_id}, evidence_source_ids=[claims[claim_id]["source_id"]]))
+    return corrupt
+
+
 # (id, corruption: a function of the data folder, expected table, expected column, expected words in the check)
 C = lambda table, change: (lambda data: rewrite(data, table, change))
 CORRUPTIONS = [
@@ -123,8 +148,19 @@ CORRUPTIONS = [
      "observations", "value_num", "between"),
     ("empty-publisher", C("sources", set_on({}, publisher="")), "sources", "publisher", "lengths"),
     ("non-http-url", C("sources", set_on({}, url="ftp://example.org/x")), "sources", "url", "regex"),
-    ("verdict-without-evidence", C("claims", set_on({"verdict": "disputed"}, evidence_source_ids=[])),
-     "claims", "evidence_source_ids", "verdict_has_independent_evidence"),
+    ("refuted-on-context-only", lambda data: rewrite(data, "claim_evidence", _evidence_of("refuted", stance="context")),
+     "claims", "verdict", "verdict_has_deciding_evidence"),
+    ("supported-by-interested-party-only",
+     lambda data: rewrite(data, "claim_evidence", _evidence_of("supported", asserted_by_kind="campaign")),
+     "claims", "verdict", "verdict_has_deciding_evidence"),
+    ("disputed-on-claimants-own-page", _evidence_on_claim_page("disputed"),
+     "claims", "verdict", "verdict_has_deciding_evidence"),
+    ("evidence-source-ids-disagree", C("claims", set_on({"verdict": "refuted"}, evidence_source_ids=[])),
+     "claims", "evidence_source_ids", "evidence_source_ids_agree"),
+    ("evidence-quote-a-paragraph", C("claim_evidence", lambda rows: rows[0].update(quote=" ".join(["word"] * 60))),
+     "claim_evidence", "quote", "evidence_quotes_short"),
+    ("evidence-note-template", C("claim_evidence", lambda rows: rows[1].update(note=rows[0]["note"])),
+     "claim_evidence", "note", "evidence_notes_written_per_row"),
     ("metrics-disagree", C("launch_metrics", set_on({}, peak_listeners=123.0)),
      "launch_metrics", "peak_listeners", "launch_metrics_matches_observations"),
     ("missing-table", lambda data: (data / "reactions.parquet").unlink(), "reactions", None, "table_exists"),
@@ -208,16 +244,16 @@ def test_duckdb_engine_agrees_with_gx(data):
     assert sum(not ok for ok, _ in _by_check(fast).values()) >= 6
 
 
-def _warnings(data, check):
+def _results(data, check):
     return [r for r in validate(data) if r.check == check]
 
 
-def test_a_template_verdict_note_is_flagged(data):
-    rewrite(data, "claims", lambda rows: [r.update(verdict_note=f"note {i}") for i, r in enumerate(rows)])
-    assert all(r.success for r in _warnings(data, "verdict_notes_written_per_claim"))
+def test_a_template_verdict_note_fails(data):
+    [result] = _results(data, "verdict_notes_written_per_claim")
+    assert result.success and result.severity == "critical"
     rewrite(data, "claims", lambda rows: rows[1].update(verdict_note=rows[0]["verdict_note"]))
-    [result] = _warnings(data, "verdict_notes_written_per_claim")
-    assert not result.success and result.severity == "warning" and result.unexpected_count == 1
+    [result] = _results(data, "verdict_notes_written_per_claim")
+    assert not result.success and result.unexpected_count == 1
 
 
 def test_one_figure_with_two_verdicts_is_flagged(data):
@@ -228,6 +264,6 @@ def test_one_figure_with_two_verdicts_is_flagged(data):
         rows[1].update(statement="mehr als 2 Millionen Zuhörer", claim_kind="audience_record", verdict="refuted",
                        launch_id=rows[0]["launch_id"])
     rewrite(data, "claims", two_verdicts)
-    [result] = _warnings(data, "same_assertion_same_verdict")
-    assert not result.success and result.unexpected_count == 1
+    [result] = _results(data, "same_assertion_same_verdict")
+    assert not result.success and result.severity == "critical" and result.unexpected_count == 1
     assert "2000000" in " ".join(result.sample)

@@ -6,7 +6,7 @@ with
 cited as (
     select launch_id, source_id, 'observation' as cited_as from observations
     union all select launch_id, source_id, 'claim' from claims
-    union all select launch_id, unnest(evidence_source_ids), 'claim_evidence' from claims
+    union all select c.launch_id, e.source_id, 'claim_evidence' from claim_evidence e join claims c using (claim_id)
     union all select launch_id, source_id, 'timeline' from timeline
     union all select launch_id, source_id, 'reaction' from reactions
 ),

@@ -148,10 +148,24 @@ def _convert_record(table: Table, raw, file: str, label: str, implied: dict, iss
     return row
 
 
-def _label(table: Table, raw, index: int) -> str:
+def _label(table: Table, raw, index: int, section: str | None = None) -> str:
     key = table.primary_key[0] if len(table.primary_key) == 1 else None  # timeline rows have no id of their own
     ident = raw.get(key) if isinstance(raw, dict) and key else None
-    return f"{table.name}[{index}]" + (f" ({ident})" if ident else "")
+    return f"{section or table.name}[{index}]" + (f" ({ident})" if ident else "")
+
+
+def _nested_tables(schemas: dict[str, Table]) -> dict[str, tuple[str, str, str]]:
+    """parent table -> (record field, child table, child column pointing at the parent), from `nested_in` in
+    schemas/ (claim_evidence rows are written under each claim as `evidence:`)."""
+    out = {}
+    for name, table in schemas.items():
+        spec = table.extras.get("nested_in")
+        if spec:
+            parent = schemas[spec["table"]]
+            target = f"{parent.name}.{parent.primary_key[0]}"
+            fk = next(c.name for c in table.columns if c.references == target)
+            out[parent.name] = (spec["field"], name, fk)
+    return out
 
 
 def read_records(root: Path) -> dict[str, list[dict]]:
@@ -161,13 +175,25 @@ def read_records(root: Path) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {name: [] for name in schemas if not schemas[name].derived}
     origin: dict[tuple[str, int], tuple[str, str]] = {}  # (table, row index) -> (file, label)
 
-    def add(table_name: str, raw, file: str, index: int, implied: dict):
+    nested = _nested_tables(schemas)
+
+    def add(table_name: str, raw, file: str, index: int, implied: dict, parent: tuple[str, str] = ("", "")):
         table = schemas[table_name]
-        label = _label(table, raw, index)
+        label = parent[0] + _label(table, raw, index, parent[1] or None)
+        children = {}
+        if table_name in nested and isinstance(raw, dict):  # rows written inside this record (a claim's evidence)
+            field, child, fk = nested[table_name]
+            raw = dict(raw)
+            children = raw.pop(field, None) or []
+            if not isinstance(children, list):
+                issues.append(RecordIssue(file, label, field, "expected a list"))
+                children = []
         row = _convert_record(table, raw, file, label, implied, issues)
         if row is not None:
             origin[(table_name, len(rows[table_name]))] = (file, label)
             rows[table_name].append(row)
+            for j, child_raw in enumerate(children):
+                add(child, child_raw, file, j, {fk: row[table.primary_key[0]]}, (f"{label} > ", field))
 
     for name in REGISTRIES:
         path = root / f"{name}.yaml"
@@ -208,6 +234,7 @@ def read_records(root: Path) -> dict[str, list[dict]]:
                 add(child, raw, file, i, {"launch_id": launch_id})
 
     if not issues:
+        _derive_evidence_source_ids(schemas, rows)
         _check_rows(schemas, rows, origin, issues)
     if issues:
         raise RecordError(issues)
@@ -236,7 +263,7 @@ def _check_rows(schemas, rows, origin, issues) -> None:
 
     for name, table_rows in rows.items():
         for col in schemas[name].columns:
-            if not col.references:
+            if not col.references or col.derived:  # a derived column's values are checked where they are written
                 continue
             target = keys[col.references.split(".")[0]]
             for i, row in enumerate(table_rows):
@@ -263,7 +290,8 @@ def _check_rows(schemas, rows, origin, issues) -> None:
 
     for i, row in enumerate(rows["claims"]):
         if row["verdict"] != "unverified" and not row["evidence_source_ids"]:
-            issue("claims", i, "evidence_source_ids", f"verdict {row['verdict']} needs evidence sources")
+            # which rows decide it is checked on the tables (validation/checks/claim_evidence_decides.sql)
+            issue("claims", i, "evidence", f"verdict {row['verdict']} needs evidence rows quoting the pages behind it")
 
     schedules = {(o["launch_id"], o["value_time_utc"]) for o in rows["observations"]
                  if o["metric"] == "scheduled_start" and o["rank"] != "deprecated"}
@@ -271,6 +299,19 @@ def _check_rows(schemas, rows, origin, issues) -> None:
         if row["scheduled_start_utc"] is not None and (row["launch_id"], row["scheduled_start_utc"]) not in schedules:
             issue("launches", i, "scheduled_start",
                   "must equal a non-deprecated scheduled_start observation of this launch (so it has a source)")
+
+
+def _derive_evidence_source_ids(schemas: dict[str, Table], rows: dict[str, list[dict]]) -> None:
+    """claims.evidence_source_ids = the pages of the claim's evidence rows that take a side (stances.takes_side)
+    and are asserted by an independent party (reporter_kinds.independent), sorted."""
+    independent = schemas["observations"].extras["reporter_kinds"]
+    stances = schemas["claim_evidence"].extras["stances"]
+    pages: dict[str, set] = {}
+    for row in rows["claim_evidence"]:
+        if stances[row["stance"]]["takes_side"] and independent[row["asserted_by_kind"]]["independent"]:
+            pages.setdefault(row["claim_id"], set()).add(row["source_id"])
+    for row in rows["claims"]:
+        row["evidence_source_ids"] = sorted(pages.get(row["claim_id"], ()))
 
 
 def _number_timeline(timeline: list[dict]) -> None:

@@ -146,9 +146,32 @@ def build_report(out: Path, data_dir: Path | None = None) -> Path:
                                 claimed_cause_verdict, n_sources from launch_metrics order by launch_id""")
     table = render_rows([d[0] for d in cur.description], cur.fetchall(), "markdown")
     con.close()
-    page = _page(svgs, table)
+    page = _page(svgs, table, _claims_html(data_dir))
     (out / "index.html").write_text(page, encoding="utf-8")
     return out / "index.html"
+
+
+def _claims_html(data_dir: Path | None) -> str:
+    """Each launch's claims with the verdict, our note and the quoted evidence (the claims_with_verdicts query)."""
+    from launchbench.queries import run
+
+    names, rows = run("claims_with_verdicts", data_dir=data_dir)
+    esc = html.escape
+    parts, launch = [], None
+    for row in (dict(zip(names, r)) for r in rows):
+        if row["launch_id"] != launch:
+            launch = row["launch_id"]
+            parts.append(f"<h3>{esc(launch)}</h3>")
+        items = "".join(
+            f"<li class='{esc(e['stance'])}'><b>{esc(e['stance'])}</b> ({esc(e['asserted_by'])}"
+            f"{'' if e['independent'] else ', not independent'}): &ldquo;{esc(e['quote'])}&rdquo; "
+            f"<a href='{esc(e['url'])}'>{esc(e['publisher'])}</a></li>" for e in row["evidence"] or [])
+        parts.append(
+            f"<div class='claim' id='{esc(row['claim_id'])}'><p><b>{esc(row['claimant'])}</b> "
+            f"({esc(row['claim_kind'].replace('_', ' '))}): &ldquo;{esc(row['statement'])}&rdquo; "
+            f"<span class='verdict {esc(row['verdict'])}'>{esc(row['verdict'])}</span></p>"
+            f"<p class='note'>{esc(row['verdict_note'])}</p><ul>{items}</ul></div>")
+    return "".join(parts)
 
 
 def _markdown_to_html_table(markdown: str) -> str:
@@ -159,7 +182,7 @@ def _markdown_to_html_table(markdown: str) -> str:
             + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in body) + "</tbody></table>")
 
 
-def _page(svgs: dict[str, str], table: str) -> str:
+def _page(svgs: dict[str, str], table: str, claims: str) -> str:
     captions = {
         "start_vs_schedule": "Each dot is one source's reported start; the bar spans all reported and implied "
                              "delays; the diamond is the resolved point (lower median, preferred rows first).",
@@ -174,8 +197,13 @@ def _page(svgs: dict[str, str], table: str) -> str:
             "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
             "figure{margin:2em 0}figcaption{font-size:0.9em;color:#555}svg{max-width:100%;height:auto}"
             "table{border-collapse:collapse;font-size:0.8em;display:block;overflow-x:auto}td,th{border:1px solid #ccc;padding:3px 6px}"
+            ".claim{margin:1em 0}.claim ul{font-size:0.9em}.note{color:#444}.verdict{padding:1px 6px;border-radius:3px;"
+            "background:#eee}.refuted{background:#f8d7da}.supported{background:#d4edda}.disputed{background:#fff3cd}"
             "</style></head><body><h1>LaunchBench: platform-hosted political launches</h1>"
             "<p>How late, how big, who said why, and who disagreed. Every figure comes from the LaunchBench "
             "tables; each launch's observations keep every source's version.</p>"
             f"<h2>The launches side by side</h2>{_markdown_to_html_table(table)}<h2>Charts</h2>{figures}"
+            "<h2 id='claims'>Claims and the evidence that decides them</h2><p>Only independent parties (news "
+            "outlets, wires, outage trackers, analysts) can settle a claim; the claimant's own words are context."
+            f"</p>{claims}"
             "</body></html>")

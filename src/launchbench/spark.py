@@ -84,6 +84,12 @@ def normalize(rows: list[tuple]) -> list[tuple]:
             v = float(v)
         if isinstance(v, float):
             return round(v, 6) + 0.0
+        if isinstance(v, dict):  # a DuckDB struct; Spark gives a Row, which is a tuple in field order
+            v = tuple(v.values())
+        if isinstance(v, list) and v and all(isinstance(x, (dict, tuple)) for x in v):
+            # a list of structs: Spark's collect_list cannot take DuckDB's `list(... order by ...)`, so compare
+            # the elements, not their order
+            return tuple(sorted((cell(x) for x in v), key=str))
         if isinstance(v, (list, tuple)):
             return tuple(cell(x) for x in v)
         return v

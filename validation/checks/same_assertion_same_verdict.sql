@@ -1,7 +1,7 @@
 -- check: same_assertion_same_verdict
 -- table: claims
 -- column: verdict
--- severity: warning
+-- severity: critical
 -- why: The same assertion gets the same verdict wherever it appears: claims of one launch with the same kind and the same figure should agree.
 with matches as (  -- every figure in a statement, with its unit word if any ("2 Millionen", "700k", "1.5 million")
     select claim_id, launch_id, claim_kind, verdict,

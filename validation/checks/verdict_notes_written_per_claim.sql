@@ -1,8 +1,8 @@
 -- check: verdict_notes_written_per_claim
 -- table: claims
 -- column: verdict_note
--- severity: warning
--- why: A verdict note is written for its claim; the same note on several claims is a template, not a judgement (issue 12 re-judges them).
+-- severity: critical
+-- why: A verdict note is written for its claim; the same note on several claims is a template, not a judgement.
 with final as (
     select verdict_note, count(*) as n_claims, list(claim_id order by claim_id) as claim_ids
     from claims
