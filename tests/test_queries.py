@@ -46,6 +46,24 @@ def test_timeline_query_is_in_order_for_the_launch():
     assert seqs == list(range(1, len(seqs) + 1))
 
 
+def test_claims_with_verdicts_shows_the_deciding_quotes():
+    """Each judged claim lists its passages, an independent one that takes a side first; unverified claims none such."""
+    names, rows = run("claims_with_verdicts")
+    claims = [dict(zip(names, r)) for r in rows]
+    con = connect()
+    quotes = {q for (q,) in con.execute("select quote from claim_evidence").fetchall()}
+    for c in claims:
+        evidence = c["evidence"] or []
+        assert all(e["quote"] in quotes and e["url"].startswith("http") for e in evidence), c["claim_id"]
+        deciding = [e for e in evidence if e["independent"] and e["stance"] != "context"]
+        assert c["n_independent_deciding"] == len(deciding)
+        if c["verdict"] == "unverified":
+            assert not deciding, c["claim_id"]
+        else:
+            assert deciding and evidence[0] in deciding, c["claim_id"]
+    assert {c["verdict"] for c in claims} == {"supported", "refuted", "disputed", "unverified"}
+
+
 def test_parameters_are_bound_not_pasted():
     injection = f"{DS}' or '1'='1"
     names, rows = run("launch_timeline", {"launch_id": injection})

@@ -15,5 +15,13 @@ def test_report_renders_with_its_charts(tmp_path):
     for name in CHARTS:
         assert f"id=\"{name}\"" in text
     assert "2023-05-24-desantis-twitter-spaces" in text and "Scheduled versus actual start" in text
+    # the claims section shows the verdicts and the quoted evidence, linked to its pages
+    import html
+
+    from launchbench.db import connect
+    quote, url = connect().execute("""select e.quote, s.url from claim_evidence e join sources s using (source_id)
+                                      where e.stance = 'refutes' order by e.evidence_id limit 1""").fetchone()
+    assert "Claims and the evidence that decides them" in text
+    assert html.escape(quote, quote=False) in text and html.escape(url) in text
     png = screenshot(out / "index.html", tmp_path / "report.png", tmp_path, size=(1100, 2600))
     assert not is_blank(png)

@@ -8,6 +8,7 @@ claims_ as (select * from claims),
 -- deprecated rows and figures read only on a page that may not vote (a rewrite) stay out
 observations_ as (select * from observation_reports where rank <> 'deprecated' and page_votes),
 reporter_kinds_ as (select * from reporter_kinds),
+claim_kinds_ as (select claim_kind, cause from claim_kinds),
 
 -- every candidate figure, tagged with the launch-level quantity it feeds; v is minutes, people or epoch seconds
 candidates as (
@@ -161,8 +162,10 @@ by_launch as (
 first_cause as (
     select c.launch_id, c.claim_kind as claimed_cause, c.statement as claimed_cause_statement,
            c.verdict as claimed_cause_verdict
-    from claims_ c join reporter_kinds_ k on k.reporter_kind = c.claimant_kind
-    where c.claim_kind like 'cause\_%' escape '\' and k.interested
+    from claims_ c
+    join reporter_kinds_ k on k.reporter_kind = c.claimant_kind
+    join claim_kinds_ ck using (claim_kind)
+    where ck.cause and k.interested
     qualify row_number() over (partition by c.launch_id order by c.made_at_utc nulls last, c.claim_id) = 1
 ),
 
