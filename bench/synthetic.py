@@ -84,8 +84,18 @@ def _tables_sql(n_obs: int) -> dict[str, str]:
         "claims": f"""select 'claim-' || l as claim_id, {launch} as launch_id, 'synth-owner' as claimant_actor_id,
                         'platform_owner' as claimant_kind, 'cause_demand' as claim_kind,
                         'So many people joined.' as statement, {ts} as made_at_utc, 'src-' || (l % {n_source}) as source_id,
-                        'disputed' as verdict, 'Synthetic: independent sources disagree.' as verdict_note,
-                        ['src-' || ((l + 1) % {n_source})] as evidence_source_ids from range({n_launch}) r(l)""",
+                        'disputed' as verdict, 'Synthetic note for claim ' || l || ': sources disagree.' as verdict_note,
+                        ['src-' || ((l + 3) % {n_source})] as evidence_source_ids from range({n_launch}) r(l)""",
+        # two passages per claim: the claimant's own words as context (its own page) and an independent one that decides
+        # it, three pages on (pages carry reports in threes, so that page carries another report)
+        "claim_evidence": f"""select 'claim-' || l || '-ev' || k as evidence_id, 'claim-' || l as claim_id,
+                        'src-' || ((l + 3 * k) % {n_source}) as source_id,
+                        case when k = 0 then 'context' else 'refutes' end as stance,
+                        case when k = 0 then 'Synth Owner' else 'Synth News' end as asserted_by,
+                        case when k = 0 then 'platform_owner' else 'news_outlet' end as asserted_by_kind,
+                        'a short synthetic passage ' || l || '-' || k as quote,
+                        'Synthetic evidence note ' || l || '-' || k || '.' as note
+                        from range({n_launch}) r(l), range(2) q(k)""",
         "timeline": f"""select {launch} as launch_id, cast(k + 1 as bigint) as seq, {ts} + to_minutes(cast(k * 10 as bigint))
                         as at_utc, cast(5 as bigint) as precision_minutes, 'other' as kind,
                         'A synthetic moment.' as description, 'src-' || ((l + k) % {n_source}) as source_id

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import ROOT
 from launchbench.cli import main
-from launchbench.db import QueryRefused, connect, connect_read_only, run_read_only
+from launchbench.db import connect
+from launchbench.sandbox import SqlRefused, connect_read_only, fetch
 from launchbench.queries import QueryError, named_queries, run
 from launchbench.schema import load_schemas
 
@@ -101,7 +102,7 @@ def test_views_sql_covers_every_table_and_works_with_duckdb_init():
 
 def test_read_only_sql_refuses_writes_and_file_access():
     con = connect_read_only()
-    assert run_read_only(con, "select count(*) from launches").fetchone()[0] >= 2
+    assert fetch(con, "select count(*) from launches")[1][0][0] >= 2
     for statement, words in [
         ("create table x as select 1", "CREATE"),
         ("copy launches to '/tmp/launches.csv'", "COPY"),
@@ -109,8 +110,8 @@ def test_read_only_sql_refuses_writes_and_file_access():
         ("select * from read_csv('/etc/passwd')", "outside the data folder"),
         ("select 1; select 2", "exactly one statement"),
     ]:
-        with pytest.raises(QueryRefused, match=words):
-            run_read_only(con, statement)
+        with pytest.raises(SqlRefused, match=words):
+            fetch(con, statement)
     with pytest.raises(duckdb.Error):
         con.execute("SET enable_external_access = true")  # the lock holds
 

@@ -66,7 +66,17 @@ def test_release_freezes_and_loads_back(project):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    assert verify(version) == [f"{version}/actors.parquet: sha256 differs from the manifest"]
+    [problem] = verify(version)
+    assert problem.startswith(str(path)) and "sha256 differs" in problem
+    # and no reader uses it: the library, the connection and the commands all refuse, naming the file
+    from launchbench.paths import ReleaseTampered
+
+    with pytest.raises(ReleaseTampered, match="actors.parquet"):
+        launchbench.load("observations", version=version)
+    with pytest.raises(ReleaseTampered, match="actors.parquet"):
+        launchbench.connect(version=version)
+    assert main(["compare", "--version", version]) == 1
+    assert main(["verify", version]) == 1
 
 
 def test_release_refusals_write_nothing(project, capsys):

@@ -5,6 +5,7 @@ Parquet, so a gold answer is always what the data says, never a typed-in value.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -96,13 +97,17 @@ def load_questions(path: Path | None) -> list[dict]:
     return items
 
 
-def question_rows(con, questions: list[dict]) -> list[dict]:
-    from launchbench.db import run_read_only
+GOLD_LIMITS_ROWS = 100_000  # a gold answer is a cell or a short list; more rows than this is a broken query
 
+
+def question_rows(con, questions: list[dict]) -> list[dict]:
+    from launchbench.sandbox import DEFAULT_LIMITS, fetch
+
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_rows=GOLD_LIMITS_ROWS)
     rows = []
     for q in questions:
         try:
-            result = run_read_only(con, q["gold_sql"]).fetchall()
+            _, result, _ = fetch(con, q["gold_sql"], limits=limits)
         except Exception as exc:
             raise BenchmarkError(f"benchmark/questions.yaml: {q['qid']}: gold_sql failed: {exc}") from exc
         answerable = q.get("answerable", True)
@@ -122,7 +127,7 @@ def question_rows(con, questions: list[dict]) -> list[dict]:
 
 def build_tables(folder: Path, records: Path) -> dict[str, pa.Table]:
     """benchmark_questions and benchmark_claims computed over the Parquet in `folder`."""
-    from launchbench.db import connect_read_only
+    from launchbench.sandbox import connect_read_only
 
     schemas = load_schemas()
     con = connect_read_only(folder)

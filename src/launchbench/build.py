@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from launchbench.db import views_sql
-from launchbench.paths import data_dir as default_data_dir, queries_dir, records_dir as default_records_dir
+from launchbench.paths import MANIFEST, data_dir as default_data_dir, queries_dir, records_dir as default_records_dir
 from launchbench.records import read_records
 from launchbench.schema import Table, load_schemas
 
@@ -74,7 +74,20 @@ def build_into(folder: Path, records: Path) -> dict[str, int]:
     for name, table in build_tables(folder, records).items():
         _write(schemas[name], table.sort_by([(k, "ascending") for k in schemas[name].primary_key]), folder)
         counts[name] = table.num_rows
+    _write_manifest(folder, records)
     return counts
+
+
+def _write_manifest(folder: Path, records: Path) -> None:
+    """sha256 and rows of every file, so `launchbench verify` can tell later whether anything changed them."""
+    import json
+
+    from launchbench.card import dataset_version
+    from launchbench.paths import MANIFEST
+    from launchbench.release import manifest_for
+
+    manifest = manifest_for(folder, dataset_version(), None, records)
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def _is_working_data(out: Path) -> bool:
@@ -117,8 +130,8 @@ def stale_files(out: Path | None = None, records: Path | None = None) -> list[st
         build_into(Path(tmp), records)
         from launchbench.card import stale_card
 
-        fresh = {p.name for p in Path(tmp).glob("*.parquet")}
-        existing = {p.name for p in out.glob("*.parquet")} if out.exists() else set()
+        fresh = {p.name for p in Path(tmp).glob("*.parquet")} | {MANIFEST}
+        existing = {p.name for p in [*out.glob("*.parquet"), out / MANIFEST] if p.exists()} if out.exists() else set()
         changed = [n for n in sorted(fresh & existing)
                    if not filecmp.cmp(Path(tmp) / n, out / n, shallow=False)]
         views = queries_dir() / "views.sql"

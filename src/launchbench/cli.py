@@ -85,49 +85,71 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _cmd_query(args) -> int:
+def _limits(args):
+    import dataclasses
+
+    from launchbench.sandbox import DEFAULT_LIMITS
+
+    changes = {k: v for k, v in (("timeout_s", getattr(args, "timeout", None)),
+                                 ("max_rows", getattr(args, "max_rows", None))) if v is not None}
+    return dataclasses.replace(DEFAULT_LIMITS, **changes)
+
+
+def _print_rows(names, rows, cut, fmt, limits) -> None:
     from launchbench.formats import render_rows
+
+    print(render_rows(names, rows, fmt))
+    if cut:
+        print(f"(first {limits.max_rows:,} rows shown; raise --max-rows, or use --format csv for every row)",
+              file=sys.stderr)
+
+
+def _cmd_query(args) -> int:
     from launchbench.queries import QueryError, named_queries, run
+    from launchbench.sandbox import SqlLimit, SqlRefused
 
     if args.list or not args.name:
         for q in named_queries().values():
             params = ", ".join(q.params) or "no parameters"
             print(f"{q.name}\n    {q.purpose}\n    params: {params}; grain: {q.grain}")
         return 0
+    limits = _limits(args)
     try:
-        if args.format == "csv":  # streams; large results go through Arrow
+        if args.format == "csv":  # streams every row; large results go through Arrow
             from launchbench.queries import write_csv
 
             sys.stdout.flush()
-            write_csv(args.name, sys.stdout.buffer, _parse_params(args.param), _data(args))
+            write_csv(args.name, sys.stdout.buffer, _parse_params(args.param), _data(args), limits)
             return 0
-        names, rows = run(args.name, _parse_params(args.param), _data(args))
-    except (QueryError, ValueError) as exc:
+        names, rows, cut = run(args.name, _parse_params(args.param), _data(args), limits, with_cut=True)
+    except (QueryError, SqlRefused, SqlLimit, ValueError) as exc:
         print(f"launchbench query: {exc}", file=sys.stderr)
         return 1
-    print(render_rows(names, rows, args.format))
+    _print_rows(names, rows, cut, args.format, limits)
     return 0
 
 
 def _cmd_sql(args) -> int:
     import duckdb
 
-    from launchbench.db import QueryRefused, connect_read_only, run_read_only
-    from launchbench.formats import render_rows
+    from launchbench.sandbox import SqlLimit, SqlRefused, connect_read_only, fetch
 
-    con = connect_read_only(_data(args))
+    limits = _limits(args)
+    con = connect_read_only(_data(args), limits=limits)
     try:
-        cur = run_read_only(con, args.statement)
-        names, rows = [d[0] for d in cur.description], cur.fetchall()
-    except QueryRefused as exc:
+        names, rows, cut = fetch(con, args.statement, limits=limits)
+    except SqlRefused as exc:
         print(f"launchbench sql: refused: {exc}", file=sys.stderr)
         return 1
-    except duckdb.Error as exc:
+    except SqlLimit as exc:
         print(f"launchbench sql: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:
+        print(f"launchbench sql: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     finally:
         con.close()
-    print(render_rows(names, rows, args.format))
+    _print_rows(names, rows, cut, args.format, limits)
     return 0
 
 
@@ -169,6 +191,21 @@ def _cmd_release(args) -> int:
     return 0
 
 
+def _cmd_verify(args) -> int:
+    from launchbench.paths import WORKING, released_versions
+    from launchbench.release import verify
+
+    versions = [args.version_number] if args.version_number else [*released_versions(), WORKING]
+    bad = 0
+    for version in versions:
+        problems = verify(version)
+        bad += bool(problems)
+        print(f"{version}: " + ("intact" if not problems else f"{len(problems)} problem(s)"))
+        for problem in problems:
+            print(f"  {problem}")
+    return 1 if bad else 0
+
+
 def _cmd_diff(args) -> int:
     from launchbench.paths import data_dir_for
     from launchbench.release import diff, render_diff
@@ -182,6 +219,23 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, default=None, help="Parquet folder (default dataset/data)")
     p.add_argument("--version", default=None, metavar="VERSION",
                    help="a frozen release, e.g. 1.0.0 (default: the working data)")
+
+
+def _positive(kind):
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+        return value
+    return parse
+
+
+def _limit_args(p: argparse.ArgumentParser) -> None:
+    """--timeout and --max-rows: the bounds on a read-only statement (launchbench.sandbox.Limits)."""
+    p.add_argument("--timeout", type=_positive(float), default=None, metavar="SECONDS",
+                   help="stop the statement after this many seconds (default 30)")
+    p.add_argument("--max-rows", type=_positive(int), default=None, metavar="N",
+                   help="print at most N rows as a table or JSON (default 10,000; CSV prints every row)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -226,15 +280,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the queries with their purpose and parameters")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    _limit_args(p)
     _data_args(p)
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("sql", help="run one read-only SELECT over the views", formatter_class=raw,
-                       description="Run a SELECT over the table views (launches, observations, ...). Writes and "
-                                   "file access outside the data folder are refused.",
+                       description="Run a SELECT over the table views (launches, observations, ...). Anything but "
+                                   "a plain read (writes, DDL, PRAGMA, EXPLAIN ANALYZE of a write) and file access "
+                                   "outside the data folder are refused; a statement is stopped after --timeout "
+                                   "seconds or when it needs more than 2 GB, and at most --max-rows rows print.",
                        epilog="Example:\n  launchbench sql \"select launch_id, delay_minutes from launch_metrics\"")
     p.add_argument("statement", help="one SELECT statement")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    _limit_args(p)
     _data_args(p)
     p.set_defaults(func=_cmd_sql)
 
@@ -264,6 +322,17 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="Example:\n  launchbench release 1.1.0")
     p.add_argument("version_number", metavar="VERSION", help="MAJOR.MINOR.PATCH, equal to dataset/metadata.yaml")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("verify", help="check releases and the working data against their manifests",
+                       formatter_class=raw,
+                       description="Check every file of a frozen release (or of all of them, and of dataset/data) "
+                                   "against its manifest.json: sha256 and row count per file, nothing missing or "
+                                   "unlisted. Exits 1 and names each file that differs. Reading a release with "
+                                   "--version does the sha256 part of this check first and refuses a mismatch.",
+                       epilog="Examples:\n  launchbench verify          # every release and the working data\n"
+                              "  launchbench verify 2.0.0\n  launchbench verify working")
+    p.add_argument("version_number", metavar="VERSION", nargs="?", help="a release, or `working`; default: all")
+    p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("diff", help="what changed between two versions", formatter_class=raw,
                        description="Rows added, removed and changed per table (keyed on primary keys), with the "

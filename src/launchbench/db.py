@@ -14,15 +14,8 @@ import duckdb
 
 from launchbench.paths import data_dir_for, queries_dir
 
-READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
-
-
 class DataNotFound(FileNotFoundError):
     pass
-
-
-class QueryRefused(PermissionError):
-    """A statement that would write, or read outside the data folder."""
 
 
 VIEWS_HEADER = """\
@@ -126,32 +119,6 @@ def connect(data_dir: str | Path | None = None, tables: list[str] | None = None,
             for statement in shared_views():  # they read the recorded tables, so only where all of them exist
                 con.execute(statement)
     return con
-
-
-def connect_read_only(data_dir: str | Path | None = None, version: str | None = None) -> duckdb.DuckDBPyConnection:
-    """`connect()`, then lock it down: no files outside the data folder, configuration frozen.
-    Use `run_read_only()` on it so that only SELECT statements run."""
-    data = Path(data_dir) if data_dir else data_dir_for(version)
-    con = connect(data)
-    folder = str(data.resolve()).replace("'", "''")
-    con.execute(f"SET allowed_directories = ['{folder}/']")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
-
-
-def run_read_only(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
-    """Run one SELECT (or EXPLAIN) statement; anything else is refused before it runs."""
-    statements = con.extract_statements(sql)
-    if len(statements) != 1:
-        raise QueryRefused(f"expected exactly one statement, got {len(statements)}")
-    kind = statements[0].type.name
-    if kind not in READ_ONLY_STATEMENTS:
-        raise QueryRefused(f"only SELECT queries are allowed here; this is a {kind} statement")
-    try:
-        return con.execute(sql, params or {})
-    except duckdb.PermissionException as exc:
-        raise QueryRefused(f"file access outside the data folder is refused: {exc}") from exc
 
 
 def load(table: str, data_dir: str | Path | None = None, version: str | None = None):

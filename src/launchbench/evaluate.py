@@ -5,10 +5,10 @@ benchmark/README.md. A malformed prediction file is an error naming the line, ne
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,22 +144,28 @@ def _normalize_cell(value):
     return value
 
 
-def run_with_timeout(con, sql: str, seconds: float = SQL_TIMEOUT_SECONDS) -> list[tuple]:
-    """Run one read-only SELECT, interrupting it after `seconds`; raises on refusal, error or timeout."""
-    from launchbench.db import run_read_only
+# A prediction runs on its own fresh connection (nothing it does can reach the next one or the gold), without the
+# benchmark's tables, within these limits; a gold answer is a few rows, so 10,000 is plenty.
+SQL_LIMITS = {"timeout_s": SQL_TIMEOUT_SECONDS, "max_rows": 10_000}
+HIDDEN_FROM_PREDICTIONS = ("benchmark_questions", "benchmark_claims")
 
-    timer = threading.Timer(seconds, con.interrupt)
-    timer.start()
+
+def _rows(data_dir: Path | None, sql: str, hide: tuple[str, ...] = ()) -> list[tuple]:
+    from launchbench.sandbox import DEFAULT_LIMITS, connect_read_only, fetch
+
+    limits = dataclasses.replace(DEFAULT_LIMITS, **SQL_LIMITS)
+    con = connect_read_only(data_dir, limits=limits, hide=hide)
     try:
-        return run_read_only(con, sql).fetchall()
+        return fetch(con, sql, limits=limits)[1]
     finally:
-        timer.cancel()
+        con.close()
 
 
-def sql_correct(con, question: dict, predicted_sql: str, gold_rows: list[tuple]) -> tuple[bool, str | None]:
+def sql_correct(data_dir: Path | None, question: dict, predicted_sql: str,
+                gold_rows: list[tuple]) -> tuple[bool, str | None]:
     try:
-        rows = run_with_timeout(con, predicted_sql)
-    except Exception as exc:  # errors, refusals and timeouts all count as wrong
+        rows = _rows(data_dir, predicted_sql, hide=HIDDEN_FROM_PREDICTIONS)
+    except Exception as exc:  # errors, refusals and limits all count as wrong
         return False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     got = [tuple(_normalize_cell(v) for v in r) for r in rows]
     want = [tuple(_normalize_cell(v) for v in r) for r in gold_rows]
@@ -193,7 +199,7 @@ def _per_tag(items: list[dict]) -> dict[str, float]:
 
 
 def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None) -> Score:
-    from launchbench.db import connect_read_only
+    from launchbench.sandbox import connect_read_only
 
     if task not in TASKS:
         raise PredictionError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
@@ -222,8 +228,8 @@ def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None) ->
                 if q["qid"] not in predicted:
                     item["correct"] = False
                 else:
-                    gold_rows = run_with_timeout(con, q["gold_sql"])
-                    item["correct"], error = sql_correct(con, q, predicted[q["qid"]], gold_rows)
+                    gold_rows = _rows(data_dir, q["gold_sql"])
+                    item["correct"], error = sql_correct(data_dir, q, predicted[q["qid"]], gold_rows)
                     if error:
                         item["error"] = error
             items.append(item)

@@ -76,12 +76,59 @@ def released_versions() -> list[str]:
     return sorted(found, key=parse_version)
 
 
+class ReleaseTampered(ValueError):
+    """A folder whose Parquet files do not match its manifest.json."""
+
+
+MANIFEST = "manifest.json"  # the build writes one into dataset/data, `release` one into each frozen release
+
+
+def manifest_problems(folder: Path) -> list[str]:
+    """Files in `folder` that differ from its manifest.json (sha256 per file; missing or unlisted Parquet files).
+    Empty when intact. Reads only hashlib and json, so every read of a release can afford it."""
+    import hashlib
+    import json
+
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"{path}: unreadable manifest ({type(exc).__name__}: {exc})"]
+    problems = []
+    for name, sha in sorted(listed.items()):
+        file = folder / name
+        if not file.is_file():
+            problems.append(f"{file}: missing (listed in {MANIFEST})")
+        elif hashlib.sha256(file.read_bytes()).hexdigest() != sha:
+            problems.append(f"{file}: sha256 differs from {MANIFEST} (the file was changed after it was written)")
+    problems += [f"{extra}: not listed in {MANIFEST}" for extra in sorted(folder.glob("*.parquet"))
+                 if extra.name not in listed]
+    return problems
+
+
+_VERIFIED: dict[Path, tuple] = {}  # folder -> the (name, size, mtime) of its files when last found intact
+
+
+def _checked(folder: Path) -> Path:
+    """`folder` after its manifest check (once per process while its files stay as they were)."""
+    stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    if _VERIFIED.get(folder) != stamp:
+        problems = manifest_problems(folder)
+        if problems:
+            raise ReleaseTampered(f"release {folder.name} does not match its manifest; refusing to read it: "
+                                  + "; ".join(problems[:3]))
+        _VERIFIED[folder] = stamp
+    return folder
+
+
 def data_dir_for(version: str | None) -> Path:
-    """The Parquet folder of a version: `working` (or None) is dataset/data, else a frozen release."""
+    """The Parquet folder of a version: `working` (or None) is dataset/data, else a frozen release, checked
+    against its manifest first (a release that was changed after it was frozen is refused)."""
     if version in (None, WORKING):
         return data_dir()
     folder = releases_dir() / version
-    if not (folder / "manifest.json").exists():
+    if not (folder / MANIFEST).exists():
         known = ", ".join(released_versions()) or "none yet"
         raise ReleaseNotFound(f"no release {version!r}; released versions: {known}")
-    return folder
+    return _checked(folder)

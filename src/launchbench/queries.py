@@ -69,48 +69,55 @@ def bind(query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
 SMALL_RESULT = 1_000  # rows written by Python; beyond this the rest goes through Arrow's CSV writer
 
 
-def _open(name: str, params, data_dir):
-    from launchbench.db import connect_read_only, run_read_only
-
+def _query(name: str, params) -> tuple[NamedQuery, dict]:
     queries = named_queries()
     if name not in queries:
         raise QueryError(f"no query named {name!r}; try `launchbench query --list`")
     query = queries[name]
+    return query, bind(query, params or {})
+
+
+def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None, limits=None,
+        with_cut: bool = False):
+    """(column names, rows) of a named query on a read-only connection, within `limits` (sandbox.Limits; the
+    default caps rows at 10,000). With `with_cut`, also whether rows were cut at the cap."""
+    from launchbench.sandbox import DEFAULT_LIMITS, connect_read_only, fetch
+
+    query, bound = _query(name, params)
     con = connect_read_only(data_dir)
-    return con, run_read_only(con, query.sql, bind(query, params or {}))
-
-
-def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None):
-    """(column names, rows) of a named query, on a read-only connection."""
-    con, cur = _open(name, params, data_dir)
     try:
-        return [d[0] for d in cur.description], cur.fetchall()
+        names, rows, cut = fetch(con, query.sql, bound, limits or DEFAULT_LIMITS)
     finally:
         con.close()
+    return (names, rows, cut) if with_cut else (names, rows)
 
 
-def write_csv(name: str, stream, params: dict[str, str] | None = None, data_dir: Path | None = None) -> None:
-    """A named query's result as CSV on a binary stream. Small results stay in Python (no pyarrow import);
-    large ones hand the remaining rows to Arrow's C++ CSV writer."""
+def write_csv(name: str, stream, params: dict[str, str] | None = None, data_dir: Path | None = None,
+              limits=None) -> None:
+    """A named query's result as CSV on a binary stream, every row, within the time limit. Small results stay in
+    Python (no pyarrow import); large ones hand the remaining rows to Arrow's C++ CSV writer."""
     import csv
     import io
 
     from launchbench.formats import csv_cell, write_csv_arrow
+    from launchbench.sandbox import DEFAULT_LIMITS, connect_read_only, deadline, execute
 
-    con, cur = _open(name, params, data_dir)
+    query, bound = _query(name, params)
+    limits = limits or DEFAULT_LIMITS
+    con = connect_read_only(data_dir)
     try:
-        first = cur.fetchmany(SMALL_RESULT)
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow([d[0] for d in cur.description])
-        writer.writerows([[csv_cell(v) for v in r] for r in first])
-        stream.write(text.getvalue().encode("utf-8"))
-        if len(first) == SMALL_RESULT:
-            import warnings
+        with deadline(con, limits.timeout_s):
+            cur = execute(con, query.sql, bound)
+            first = cur.fetchmany(SMALL_RESULT)
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow([d[0] for d in cur.description])
+            writer.writerows([[csv_cell(v) for v in r] for r in first])
+            stream.write(text.getvalue().encode("utf-8"))
+            if len(first) == SMALL_RESULT:  # the rest in Arrow batches: memory stays flat however many rows
+                import pyarrow as pa
 
-            with warnings.catch_warnings():  # the copy it warns about is what we want here
-                warnings.simplefilter("ignore")
-                rest = cur.to_arrow_table()
-            write_csv_arrow(rest, stream, header=False)
+                for batch in cur.fetch_record_batch(100_000):
+                    write_csv_arrow(pa.Table.from_batches([batch]), stream, header=False)
     finally:
         con.close()

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from launchbench.paths import WORKING, ReleaseNotFound, data_dir_for, parse_version, project_root, released_versions, releases_dir
+from launchbench.paths import (WORKING, ReleaseNotFound, data_dir, data_dir_for, parse_version, project_root,
+                               released_versions, releases_dir)
 
 LEVELS = ("patch", "minor", "major")
 
@@ -50,11 +51,13 @@ def records_hash(records: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def manifest_for(folder: Path, version: str, date: str, records: Path | None = None) -> dict:
+def manifest_for(folder: Path, version: str, date: str | None, records: Path | None = None) -> dict:
+    """sha256, rows and schema fingerprint of every Parquet file in `folder`. The build writes one without a date
+    (so it stays byte-identical); a release adds its date."""
     files = sorted(folder.glob("*.parquet"))
     return {
         "version": version,
-        "date": date,
+        **({"date": date} if date else {}),
         "files": [{"path": p.name, "sha256": _sha256(p), "rows": pq.read_metadata(p).num_rows} for p in files],
         "schema_fingerprints": {p.stem: schema_fingerprint(p) for p in files},
         "records_sha256": records_hash(records),
@@ -62,21 +65,19 @@ def manifest_for(folder: Path, version: str, date: str, records: Path | None = N
 
 
 def verify(version: str) -> list[str]:
-    """Problems with a frozen release: files that differ from its manifest (empty when intact)."""
-    folder = data_dir_for(version)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    problems = []
-    listed = {f["path"] for f in manifest["files"]}
-    for f in manifest["files"]:
-        path = folder / f["path"]
-        if not path.exists():
-            problems.append(f"{version}/{f['path']}: missing")
-        elif _sha256(path) != f["sha256"]:
-            problems.append(f"{version}/{f['path']}: sha256 differs from the manifest")
-        elif pq.read_metadata(path).num_rows != f["rows"]:
-            problems.append(f"{version}/{f['path']}: row count differs from the manifest")
-    for extra in sorted(p.name for p in folder.glob("*.parquet") if p.name not in listed):
-        problems.append(f"{version}/{extra}: not in the manifest")
+    """Problems with a frozen release (`working`: the working data against the manifest the build wrote):
+    files that differ from the manifest, by sha256 and row count. Empty when intact."""
+    from launchbench.paths import MANIFEST, manifest_problems
+
+    folder = data_dir() if version == WORKING else releases_dir() / version
+    if not (folder / MANIFEST).exists():
+        raise ReleaseNotFound(f"{folder}: no {MANIFEST}" + ("; run `launchbench build`" if version == WORKING else ""))
+    problems = manifest_problems(folder)
+    if not problems:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        problems = [f"{folder / f['path']}: {pq.read_metadata(folder / f['path']).num_rows} rows, the manifest "
+                    f"says {f['rows']}" for f in manifest["files"]
+                    if pq.read_metadata(folder / f["path"]).num_rows != f["rows"]]
     return problems
 
 
