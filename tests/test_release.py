@@ -93,7 +93,7 @@ def test_release_refusals_write_nothing(project, capsys):
     with pytest.raises(ReleaseError, match="stale"):
         release(version)
     records.write_text(original)
-    # data that build but fail validation: an uncited source is an orphan
+    # records whose data would fail validation: the build itself refuses them (an uncited source is an orphan)
     sources = project / "dataset" / "records" / "sources.yaml"
     kept = sources.read_text()
     doc = yaml.safe_load(kept)
@@ -101,11 +101,21 @@ def test_release_refusals_write_nothing(project, capsys):
                            "report_id": doc["sources"][0]["report_id"], "copy_kind": "mirror",
                            "title": "X", "source_kind": "news", "accessed_date": "2026-11-28"})
     sources.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-    assert main(["build"]) == 0
-    with pytest.raises(ReleaseError, match="(?s)validation failed.*no_orphan_sources"):
-        release(version)
-    assert _release_names(project) in ([], [".gitkeep"])
+    assert main(["build"]) == 1
+    assert "no_orphan_sources" in capsys.readouterr().err
     sources.write_text(kept)
+    # and should data that fail validation reach the data folder anyway, release refuses them too
+    data = project / "dataset" / "data" / "platforms.parquet"
+    good = data.read_bytes()
+    table = pq.read_table(data)
+    pq.write_table(table.set_column(table.schema.get_field_index("name"), table.schema.field("name"),
+                                    pa.array([""] * table.num_rows)), data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("launchbench.build.stale_files", lambda *a, **k: [])
+        with pytest.raises(ReleaseError, match="(?s)validation failed.*platforms.name"):
+            release(version)
+    assert _release_names(project) in ([], [".gitkeep"])
+    data.write_bytes(good)
     assert main(["build"]) == 0
     assert main(["release", version]) == 0
     with pytest.raises(ReleaseError, match="already exists"):

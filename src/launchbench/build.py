@@ -7,8 +7,12 @@ tables with queries/derived/launch_metrics.sql, the one written statement of the
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -94,32 +98,107 @@ def _is_working_data(out: Path) -> bool:
     return out.resolve() == default_data_dir().resolve()
 
 
+class BuildRefused(ValueError):
+    """Records that pass their own checks but give data `validate` would fail: nothing is written."""
+
+    def __init__(self, failures: list):
+        self.failures = failures
+        super().__init__("\n".join(f.describe() for f in failures))
+
+
+COMMIT = "COMMIT"  # written into a staging folder once it is complete: from then on it is swapped in, never lost
+
+
+def _normal_modes(folder: Path) -> None:
+    """mkdtemp makes 0700 folders; the data folder gets the mode any new folder would (umask applies)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
+
+
+def _commit(staging: Path, out: Path) -> None:
+    """Swap a complete staging folder in: data/ becomes `out`, card/ files go beside it, views.sql to queries/.
+    Each step can be repeated, so a build interrupted half-way is finished by the next one (see _recover)."""
+    retired = out.with_name(f".{out.name}-old")
+    if (staging / "data").exists():
+        if out.exists():
+            shutil.rmtree(retired, ignore_errors=True)
+            out.rename(retired)
+        (staging / "data").rename(out)
+    for path in sorted((staging / "card").glob("*")):
+        os.replace(path, out.parent / path.name)
+    if (staging / "views.sql").exists():
+        os.replace(staging / "views.sql", queries_dir() / "views.sql")
+    shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(staging)
+
+
+def _recover(out: Path) -> None:
+    """What an interrupted build left beside `out`: a staging folder that was complete is swapped in (roll
+    forward), an incomplete one is removed, and a retired old copy comes back only if `out` itself is gone."""
+    for staging in sorted(out.parent.glob(".build-*")):
+        if (staging / COMMIT).exists():
+            _commit(staging, out)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+    retired = out.with_name(f".{out.name}-old")
+    if retired.exists():
+        if out.exists():
+            shutil.rmtree(retired)
+        else:
+            retired.rename(out)
+
+
+@contextmanager
+def _terminate_cleanly():
+    """SIGTERM becomes SystemExit inside the build, so its `finally` blocks run and no half-made folder stays."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def build(out: Path | None = None, records: Path | None = None) -> dict[str, int]:
-    """Build into a temporary folder beside `out`, then swap it in; a failure leaves `out` untouched."""
+    """Build the data and the card files into one staging folder beside `out`, check the data with `validate`,
+    then swap data and card in together. A failure, a refusal or SIGTERM before the swap leaves everything as
+    it was; an interruption during the swap is finished by the next build."""
+    from launchbench.card import generated_files
+    from launchbench.validate import failed, validate
+
     out = Path(out) if out else default_data_dir()
     records = Path(records) if records else default_records_dir()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
-    try:
-        counts = build_into(staging, records)
-        from launchbench.card import generated_files
-
-        card = generated_files(staging)  # computed before the swap: a failure here leaves everything as it was
-        if out.exists():
-            retired = out.with_name(f".{out.name}-old")
-            shutil.rmtree(retired, ignore_errors=True)
-            out.rename(retired)
-            staging.rename(out)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(out)
-        for name, text in card.items():  # the card, Croissant and Data Package sit beside data/
-            (out.parent / name).write_text(text, encoding="utf-8")
-        if _is_working_data(out):  # views.sql points at dataset/data
-            (queries_dir() / "views.sql").write_text(views_sql(), encoding="utf-8")
-        return counts
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    _recover(out)
+    with _terminate_cleanly():
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
+        try:
+            data = staging / "data"
+            data.mkdir()
+            counts = build_into(data, records)
+            # the build refuses whatever validate would refuse about the rows; how many rows a table holds is a
+            # property of the whole dataset, not of a record (a test fixture or a first launch is small)
+            refused = [r for r in failed(validate(data)) if r.expectation_type != "expect_table_row_count_to_be_between"]
+            if refused:
+                raise BuildRefused(refused)
+            (staging / "card").mkdir()
+            for name, text in generated_files(data).items():  # the card, Croissant and Data Package
+                (staging / "card" / name).write_text(text, encoding="utf-8")
+            if _is_working_data(out):  # views.sql points at dataset/data
+                (staging / "views.sql").write_text(views_sql(), encoding="utf-8")
+            _normal_modes(data)
+            (staging / COMMIT).write_text("complete: swap data/ and card/ in\n", encoding="utf-8")
+            _commit(staging, out)
+            return counts
+        finally:
+            if staging.exists() and not (staging / COMMIT).exists():
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def stale_files(out: Path | None = None, records: Path | None = None) -> list[str]:

@@ -16,7 +16,7 @@ def _data(args) -> Path | None:
 
 
 def _cmd_build(args) -> int:
-    from launchbench.build import build, stale_files
+    from launchbench.build import BuildRefused, build, stale_files
     from launchbench.records import RecordError
 
     try:
@@ -33,6 +33,12 @@ def _cmd_build(args) -> int:
         print(f"build failed, nothing written ({len(exc.issues)} problem(s)):", file=sys.stderr)
         for issue in exc.issues:
             print(f"  {issue}", file=sys.stderr)
+        return 1
+    except BuildRefused as exc:
+        print(f"build refused, nothing written: the data would fail {len(exc.failures)} validate check(s):",
+              file=sys.stderr)
+        for failure in exc.failures:
+            print(f"  {failure.describe()}", file=sys.stderr)
         return 1
     print("built " + ", ".join(f"{name}={n}" for name, n in counts.items()))
     return 0

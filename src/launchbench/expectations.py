@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from launchbench.paths import project_root
-from launchbench.schema import Table, load_schemas, metrics
+from launchbench.schema import CLEAN_TEXT, DEFAULT_MAX_TEXT, NUMBER_BOUND, Table, load_schemas, metrics
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -59,7 +59,13 @@ def _from_schema(table: Table) -> list[Expectation]:
             add("expect_column_values_to_be_between", "Minimum from the schema.", column=c, min_value=col.min)
         if col.type == "string":  # an empty string is never a value, whatever the limit
             add("expect_column_value_lengths_to_be_between", "Text is non-empty and within the schema's limit.",
-                column=c, min_value=1, max_value=col.max_length or 100_000)
+                column=c, min_value=1, max_value=col.max_length or DEFAULT_MAX_TEXT)
+            if not col.pattern and not col.enum:  # keys and codes are held by their pattern or set already
+                add("expect_column_values_to_match_regex", "No invisible control, zero-width or bidi characters.",
+                    column=c, regex=CLEAN_TEXT)
+        if col.type in ("int64", "float64"):  # NaN and infinities fail a between in both engines
+            add("expect_column_values_to_be_between", "Numbers are finite and of a sane size.", column=c,
+                min_value=-NUMBER_BOUND, max_value=NUMBER_BOUND)
         if col.type == "timestamp":
             add("expect_column_values_to_be_between", "Times fall between 2000 and the end of next year.",
                 column=c, min_value=EARLIEST.isoformat(), max_value=latest_allowed_time().isoformat())

@@ -7,6 +7,7 @@ contributor sees every mistake at once, and nothing is written when there is any
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from launchbench.schema import Column, Table, load_schemas, metrics
+from launchbench.expectations import EARLIEST, latest_allowed_time
+from launchbench.schema import FORBIDDEN_TEXT, NUMBER_BOUND, DEFAULT_MAX_TEXT, Column, Table, load_schemas, metrics
+
+_FORBIDDEN = re.compile(f"[{FORBIDDEN_TEXT}]")
 
 REGISTRIES = ("platforms", "actors", "reports", "sources")  # dataset/records/<name>.yaml
 LAUNCH_CHILDREN = ("observations", "claims", "timeline", "reactions")  # lists inside a launch file
@@ -57,6 +61,16 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+    def compose_node(self, parent, index):
+        # an alias (*name) repeats a node: a few lines can expand to gigabytes (a "YAML bomb"), and records have
+        # no need for it
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"YAML aliases (*{event.anchor}) are not allowed in records",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 _StrictLoader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -65,16 +79,41 @@ _StrictLoader.yaml_implicit_resolvers = {
 _TIME_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
-def _read_yaml(path: Path, issues: list[RecordIssue]):
+MAX_RECORD_FILE_BYTES = 5_000_000  # the largest launch file is about 110 kB; anything near this is a mistake
+SHOWN_VALUE_CHARS = 80  # values quoted in a message are cut to this
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[:SHOWN_VALUE_CHARS] + f"... ({len(text)} characters)"
+
+
+def _read_yaml(path: Path, issues: list[RecordIssue], root: Path):
+    """(short path, parsed document or None). Only regular files inside `root`, at most MAX_RECORD_FILE_BYTES,
+    valid UTF-8, YAML without aliases, and not empty; each failure is an issue about this file."""
     try:  # short, clickable paths when run from the repository
         rel = str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         rel = str(path)
+    fail = lambda message: (issues.append(RecordIssue(rel, None, None, message)), (rel, None))[1]
+    if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
+        return fail("is a symbolic link or lies outside the records folder; records are regular files in it")
+    if not path.is_file():
+        return fail("is not a regular file")
+    size = path.stat().st_size
+    if size > MAX_RECORD_FILE_BYTES:
+        return fail(f"is {size:,} bytes; a record file may hold at most {MAX_RECORD_FILE_BYTES:,}")
     try:
-        return rel, yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return fail(f"is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+    try:
+        doc = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
-        issues.append(RecordIssue(rel, None, None, f"malformed YAML: {exc}".replace("\n", " ")))
-        return rel, None
+        return fail(f"malformed YAML: {exc}".replace("\n", " "))
+    if doc is None:
+        return fail("is empty (or holds only comments)")
+    return rel, doc
 
 
 def _convert(col: Column, value, fail) -> object:
@@ -86,13 +125,18 @@ def _convert(col: Column, value, fail) -> object:
     t = col.type
     if t == "string":
         if not isinstance(value, str) or not value.strip():
-            return fail(f"expected non-empty text, got {value!r}")
+            return fail(f"expected non-empty text, got {_shown(value)}")
+        bad = _FORBIDDEN.search(value)
+        if bad:
+            return fail(f"contains an invisible control, zero-width or bidi character (U+{ord(bad.group()):04X}) at "
+                        f"position {bad.start()}; remove it")
         if col.enum and value not in col.enum:
-            return fail(f"unknown value {value!r}; expected one of {', '.join(col.enum)}")
+            return fail(f"unknown value {_shown(value)}; expected one of {', '.join(col.enum)}")
         if col.pattern and not re.fullmatch(col.pattern, value):
-            return fail(f"{value!r} does not match the pattern {col.pattern}")
-        if col.max_length and len(value) > col.max_length:
-            return fail(f"is {len(value)} characters long; at most {col.max_length} allowed")
+            return fail(f"{_shown(value)} does not match the pattern {col.pattern}")
+        limit = col.max_length or DEFAULT_MAX_TEXT
+        if len(value) > limit:
+            return fail(f"is {len(value):,} characters long; at most {limit:,} allowed")
         if col.timezone:
             try:
                 ZoneInfo(value)
@@ -102,9 +146,11 @@ def _convert(col: Column, value, fail) -> object:
     if t in ("int64", "float64"):
         ok = isinstance(value, int) if t == "int64" else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok:
-            return fail(f"expected a {'whole ' if t == 'int64' else ''}number, got {value!r}")
+            return fail(f"expected a {'whole ' if t == 'int64' else ''}number, got {_shown(value)}")
+        if not math.isfinite(value) or abs(value) >= NUMBER_BOUND:
+            return fail(f"{_shown(value)} is not a finite number below {NUMBER_BOUND:g}")
         if col.min is not None and value < col.min:
-            return fail(f"{value!r} is below the minimum {col.min}")
+            return fail(f"{_shown(value)} is below the minimum {col.min}")
         return float(value) if t == "float64" else value
     if t == "bool":
         if not isinstance(value, bool):
@@ -112,16 +158,22 @@ def _convert(col: Column, value, fail) -> object:
         return value
     if t == "timestamp":
         if not isinstance(value, str) or not _TIME_WITH_OFFSET.match(value):
-            return fail(f"expected a time with its zone offset like 2023-05-24T18:00-04:00, got {value!r}")
-        return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc)
+            return fail(f"expected a time with its zone offset like 2023-05-24T18:00-04:00, got {_shown(value)}")
+        try:
+            when = dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc)
+        except ValueError as exc:  # 2023-02-30, 25:00, an offset of +25:00
+            return fail(f"{_shown(value)} is not a real time ({exc})")
+        if not EARLIEST <= when < latest_allowed_time():
+            return fail(f"{_shown(value)} lies outside {EARLIEST.year} to the end of next year (a typo?)")
+        return when
     if t == "date":
         try:
-            return dt.date.fromisoformat(value) if isinstance(value, str) else fail(f"expected YYYY-MM-DD, got {value!r}")
+            return dt.date.fromisoformat(value) if isinstance(value, str) else fail(f"expected YYYY-MM-DD, got {_shown(value)}")
         except ValueError:
-            return fail(f"expected YYYY-MM-DD, got {value!r}")
+            return fail(f"expected a real date as YYYY-MM-DD, got {_shown(value)}")
     if t == "list<string>":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            return fail(f"expected a list of ids, got {value!r}")
+            return fail(f"expected a list of ids, got {_shown(value)}")
         return list(value)
     raise AssertionError(t)
 
@@ -135,7 +187,7 @@ def _convert_record(table: Table, raw, file: str, label: str, implied: dict, iss
     for key in raw:
         if key not in writable:
             hint = f"; known fields: {', '.join(sorted(writable))}"
-            issues.append(RecordIssue(file, label, str(key), f"unknown field{hint}"))
+            issues.append(RecordIssue(file, label, _shown(key).strip("'"), f"unknown field{hint}"))
     row = dict(implied)
     for fname, col in writable.items():
         def fail(msg, fname=fname):
@@ -197,9 +249,10 @@ def read_records(root: Path) -> dict[str, list[dict]]:
 
     for name in REGISTRIES:
         path = root / f"{name}.yaml"
-        file, doc = _read_yaml(path, issues) if path.exists() else (str(path), None)
-        if not path.exists():
-            issues.append(RecordIssue(file, None, None, "registry file missing"))
+        if not path.exists() and not path.is_symlink():
+            issues.append(RecordIssue(str(path), None, None, "registry file missing"))
+            continue
+        file, doc = _read_yaml(path, issues, root)
         if doc is None:
             continue
         if not isinstance(doc, dict) or set(doc) != {name} or not isinstance(doc[name], list):
@@ -208,8 +261,15 @@ def read_records(root: Path) -> dict[str, list[dict]]:
         for i, raw in enumerate(doc[name]):
             add(name, raw, file, i, {})
 
-    for path in sorted((root / "launches").glob("*.yaml")):
-        file, doc = _read_yaml(path, issues)
+    launch_files = []
+    for path in sorted((root / "launches").iterdir()) if (root / "launches").is_dir() else []:
+        if path.suffix == ".yaml":
+            launch_files.append(path)
+        elif not path.name.startswith("."):  # a .yml, a stray note: it would silently drop a launch
+            issues.append(RecordIssue(str(path), None, None,
+                                      "not a launch file: launch files are named <launch_id>.yaml"))
+    for path in launch_files:
+        file, doc = _read_yaml(path, issues, root)
         if doc is None:
             continue
         if not isinstance(doc, dict) or "launch" not in doc:
@@ -292,6 +352,12 @@ def _check_rows(schemas, rows, origin, issues) -> None:
         if row["verdict"] != "unverified" and not row["evidence_source_ids"]:
             # which rows decide it is checked on the tables (validation/checks/claim_evidence_decides.sql)
             issue("claims", i, "evidence", f"verdict {row['verdict']} needs evidence rows quoting the pages behind it")
+
+    for i, row in enumerate(rows["launches"]):
+        try:  # the pattern only says YYYY-MM-DD-...; the date must exist
+            dt.date.fromisoformat(row["launch_id"][:10])
+        except ValueError:
+            issue("launches", i, "launch_id", f"{row['launch_id'][:10]!r} is not a real date")
 
     schedules = {(o["launch_id"], o["value_time_utc"]) for o in rows["observations"]
                  if o["metric"] == "scheduled_start" and o["rank"] != "deprecated"}

@@ -16,6 +16,16 @@ from launchbench.paths import schemas_dir
 
 TYPES = {"string", "int64", "float64", "bool", "timestamp", "date", "list<string>"}
 
+# Limits every value must meet, stated once: the record checks (records.py) and the generated expectations
+# (expectations.py) both read them, so `build` and `validate` cannot disagree.
+DEFAULT_MAX_TEXT = 100_000  # characters, for text columns without a max_length of their own
+NUMBER_BOUND = 1e15  # |number| below this: finite, and no figure in this dataset comes near it
+# Text may not hold C0 controls (tab, newline and carriage return aside), DEL, zero-width characters or bidi
+# marks and overrides: invisible characters that can make a quote or a URL read differently from what it holds.
+# The ASCII part is escaped (both RE2 and Python read \xhh); the rest are literal characters (they differ on \u).
+FORBIDDEN_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+CLEAN_TEXT = f"^[^{FORBIDDEN_TEXT}]*$"
+
 
 @dataclass(frozen=True)
 class Column:
