@@ -376,6 +376,16 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, RuntimeError, ValueError) as exc:  # missing data, repository or release
         print(f"launchbench {args.command}: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        import duckdb
+
+        if not isinstance(exc, duckdb.Error):
+            raise
+        # a table that cannot be read (truncated, corrupted): one line, and where to look
+        print(f"launchbench {args.command}: cannot read the data: {str(exc).splitlines()[0]} "
+              "(run `launchbench verify` and `launchbench validate`; `launchbench build` rewrites dataset/data)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -101,15 +101,35 @@ def _metrics_with_unit(match) -> str:
     return "metric in (" + ", ".join(f"'{n}'" for n in names) + ")"
 
 
+class ConfigError(ValueError):
+    """A configuration file (expectations, check headers) that does not follow its own schema; names the file."""
+
+
+SEVERITIES = ("critical", "warning")
+
+
 def _hand_written() -> list[Expectation]:
     import re
 
-    raw = yaml.safe_load((project_root() / "validation" / "expectations.yaml").read_text(encoding="utf-8"))
+    path = project_root() / "validation" / "expectations.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schemas = load_schemas()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of table names to lists of expectations")
     out = []
     for table, items in raw.items():
         if table.startswith("_"):
             continue  # YAML anchors
-        for item in items:
+        if table not in schemas:
+            raise ConfigError(f"{path}: {table!r} is not a table (tables: {', '.join(schemas)})")
+        for i, item in enumerate(items or []):
+            where = f"{path}: {table}[{i}]"
+            if not isinstance(item, dict) or not {"type", "severity", "why"} <= set(item):
+                raise ConfigError(f"{where}: each expectation needs type, severity and why")
+            if item["severity"] not in SEVERITIES:
+                raise ConfigError(f"{where}: severity {item['severity']!r} is not one of {', '.join(SEVERITIES)}")
+            if "column" in item and item["column"] not in schemas[table].column_names:
+                raise ConfigError(f"{where}: {table} has no column {item['column']!r}")
             item = dict(item)
             type_, severity, why = item.pop("type"), item.pop("severity"), item.pop("why")
             if "row_condition" in item:

@@ -12,14 +12,23 @@ FORMATS = ("table", "markdown", "csv", "json")
 def jsonable(value):
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    if isinstance(value, float) and value != value:  # NaN
+    if _is_nan(value):  # NaN is no value: JSON null, an empty CSV cell
         return None
     return value
+
+
+INVALID_NUMBER = "NaN (invalid)"  # how a NaN shows in a table: never as if it were a figure
+
+
+def _is_nan(value) -> bool:
+    return isinstance(value, float) and value != value
 
 
 def _cell(value) -> str:
     if value is None:
         return ""
+    if _is_nan(value):
+        return INVALID_NUMBER
     if isinstance(value, float) and value.is_integer():
         return f"{int(value)}"
     if isinstance(value, dt.datetime):
@@ -44,6 +53,12 @@ def markdown_table(lines: list[list[str]]) -> str:
 def render_rows(names: list[str], rows: list[tuple], fmt: str = "table", max_width: int = 60) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    nan = sum(_is_nan(v) for r in rows for v in r)
+    if nan:  # said once, on stderr, whatever the format shows in their place
+        import sys
+
+        print(f"warning: {nan} value(s) are NaN, which no LaunchBench figure can be: the data are corrupt "
+              "(run `launchbench validate`)", file=sys.stderr)
     if fmt == "json":
         return json.dumps([{n: jsonable(v) for n, v in zip(names, r)} for r in rows], indent=2, ensure_ascii=False)
     if fmt == "csv":

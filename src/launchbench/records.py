@@ -20,8 +20,11 @@ from launchbench.schema import FORBIDDEN_TEXT, NUMBER_BOUND, DEFAULT_MAX_TEXT, C
 
 _FORBIDDEN = re.compile(f"[{FORBIDDEN_TEXT}]")
 
-REGISTRIES = ("platforms", "actors", "reports", "sources")  # dataset/records/<name>.yaml
-LAUNCH_CHILDREN = ("observations", "claims", "timeline", "reactions")  # lists inside a launch file
+
+
+def _sourced(schemas: dict[str, Table], source: str) -> list[str]:
+    """The tables whose schema says their rows come from `source` (schema.SOURCES), in schema order."""
+    return [name for name, table in schemas.items() if table.source == source]
 
 
 @dataclass
@@ -211,7 +214,7 @@ def _nested_tables(schemas: dict[str, Table]) -> dict[str, tuple[str, str, str]]
     schemas/ (claim_evidence rows are written under each claim as `evidence:`)."""
     out = {}
     for name, table in schemas.items():
-        spec = table.extras.get("nested_in")
+        spec = table.extras.get("nested_in")  # present exactly when source is `nested` (schema.py checks)
         if spec:
             parent = schemas[spec["table"]]
             target = f"{parent.name}.{parent.primary_key[0]}"
@@ -247,7 +250,9 @@ def read_records(root: Path) -> dict[str, list[dict]]:
             for j, child_raw in enumerate(children):
                 add(child, child_raw, file, j, {fk: row[table.primary_key[0]]}, (f"{label} > ", field))
 
-    for name in REGISTRIES:
+    registries, launch_children = _sourced(schemas, "registry"), _sourced(schemas, "launch_list")
+    [launch_table] = _sourced(schemas, "launch")
+    for name in registries:
         path = root / f"{name}.yaml"
         if not path.exists() and not path.is_symlink():
             issues.append(RecordIssue(str(path), None, None, "registry file missing"))
@@ -276,16 +281,16 @@ def read_records(root: Path) -> dict[str, list[dict]]:
             issues.append(RecordIssue(file, None, None, "expected a top-level 'launch:' mapping"))
             continue
         for key in doc:
-            if key not in ("launch", *LAUNCH_CHILDREN):
+            if key not in ("launch", *launch_children):
                 issues.append(RecordIssue(file, None, str(key),
-                                          f"unknown section; expected launch, {', '.join(LAUNCH_CHILDREN)}"))
+                                          f"unknown section; expected launch, {', '.join(launch_children)}"))
         launch = doc["launch"]
-        add("launches", launch, file, 0, {})
+        add(launch_table, launch, file, 0, {})
         launch_id = launch.get("launch_id") if isinstance(launch, dict) else None
         if launch_id != path.stem:
             issues.append(RecordIssue(file, "launches[0]", "launch_id",
                                       f"{launch_id!r} must equal the file name {path.stem!r}"))
-        for child in LAUNCH_CHILDREN:
+        for child in launch_children:
             items = doc.get(child) or []
             if not isinstance(items, list):
                 issues.append(RecordIssue(file, None, child, "expected a list"))

@@ -6,7 +6,7 @@ dataset card) is generated from these objects, so a schema change reaches all of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
@@ -51,6 +51,18 @@ class Column:
         return self.name
 
 
+# Where a table's rows come from: each schema says it in `source:`, so a new schema file is a new table with a
+# known place in the build (or an error saying what is missing), and no list of tables is typed anywhere else.
+SOURCES = {
+    "registry": "a list `<table>:` in dataset/records/<table>.yaml",
+    "launch": "the `launch:` mapping of each dataset/records/launches/<launch_id>.yaml",
+    "launch_list": "a list `<table>:` in each launch file",
+    "nested": "a list inside each record of another table (`nested_in: {table, field}`)",
+    "derived": "computed by the build from the other tables",
+}
+TABLE_KEYS = {"table", "description", "grain", "primary_key", "columns", "source", "nested_in", "resolution_rule"}
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -58,8 +70,12 @@ class Table:
     grain: str
     primary_key: tuple[str, ...]
     columns: tuple[Column, ...]
-    derived: bool = False
+    source: str = "registry"
     extras: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def derived(self) -> bool:
+        return self.source == "derived"
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -118,14 +134,35 @@ def _load_table(path: Path) -> Table:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SchemaError(f"{path}: malformed YAML: {exc}".replace("\n", " ")) from exc
-    if not isinstance(raw, dict) or not {"table", "columns"} <= set(raw):
-        raise SchemaError(f"{path}: expected a mapping with 'table:' and 'columns:'")
+    required = {"table", "description", "grain", "primary_key", "columns", "source"}
+    if not isinstance(raw, dict) or not required <= set(raw):
+        missing = sorted(required - set(raw)) if isinstance(raw, dict) else sorted(required)
+        raise SchemaError(f"{path}: missing key(s) {', '.join(missing)}; `source:` is one of "
+                          + "; ".join(f"{k} ({v})" for k, v in SOURCES.items()))
     name = raw["table"]
     if path.stem != name:
         raise SchemaError(f"{path}: table name {name!r} does not match the file name")
+    if raw["source"] not in SOURCES:
+        raise SchemaError(f"{path}: source {raw['source']!r} is not one of {', '.join(SOURCES)}")
+    if (raw["source"] == "nested") != ("nested_in" in raw):
+        raise SchemaError(f"{path}: `nested_in: {{table, field}}` goes with `source: nested`, and only with it")
+    if not isinstance(raw["columns"], list) or not raw["columns"]:
+        raise SchemaError(f"{path}: `columns:` must be a non-empty list")
+    vocabulary_keys = {c.get("enum_from") for c in raw["columns"] if isinstance(c, dict)}
+    for key in raw:
+        if key not in TABLE_KEYS and key not in vocabulary_keys:
+            raise SchemaError(f"{path}: unknown key {key!r}; known: {', '.join(sorted(TABLE_KEYS))}, or a vocabulary "
+                              "that a column names in `enum_from`")
+    column_keys = {f.name for f in fields(Column)} | {"enum_from"}
     columns = []
-    for spec in raw["columns"]:
+    for i, spec in enumerate(raw["columns"]):
+        if not isinstance(spec, dict) or not {"name", "type", "description"} <= set(spec):
+            raise SchemaError(f"{path}: column [{i}] needs name, type and description")
         spec = dict(spec)
+        unknown = sorted(set(spec) - column_keys)
+        if unknown:
+            raise SchemaError(f"{path}: column {spec['name']!r}: unknown key {unknown[0]!r}; known: "
+                              f"{', '.join(sorted(column_keys))}")
         if spec["type"] not in TYPES:
             raise SchemaError(f"{path}: column {spec['name']!r} has unknown type {spec['type']!r}")
         enum_from = spec.pop("enum_from", None)
@@ -141,11 +178,13 @@ def _load_table(path: Path) -> Table:
         if "enum" in spec:
             spec["enum"] = tuple(spec["enum"])
         columns.append(Column(**spec))
-    known = {"table", "description", "grain", "primary_key", "columns", "derived"}
+    unknown_key = [k for k in raw["primary_key"] if k not in {c.name for c in columns}]
+    if unknown_key:
+        raise SchemaError(f"{path}: primary_key names {unknown_key[0]!r}, which is not a column")
+    known = {"table", "description", "grain", "primary_key", "columns", "source"}
     return Table(
         name=name, description=raw["description"], grain=raw["grain"],
-        primary_key=tuple(raw["primary_key"]), columns=tuple(columns),
-        derived=raw.get("derived", False),
+        primary_key=tuple(raw["primary_key"]), columns=tuple(columns), source=raw["source"],
         extras={k: v for k, v in raw.items() if k not in known},
     )
 

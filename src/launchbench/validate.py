@@ -16,12 +16,15 @@ from pathlib import Path
 import duckdb
 
 from launchbench.db import shared_views, table_views, vocabulary_views
-from launchbench.expectations import suites
-from launchbench.paths import data_dir as default_data_dir, project_root, queries_dir
+from launchbench.expectations import SEVERITIES, ConfigError, suites
+from launchbench.paths import MANIFEST, data_dir as default_data_dir, manifest_problems, project_root, queries_dir
 from launchbench.queries import sql_header
 from launchbench.schema import load_schemas
 
 ENGINES = ("duckdb", "gx")
+# structure failures after which a table cannot be read as the schema says: its later checks are skipped
+CHECK_HEADER = ("check", "table", "severity", "why")  # the header every validation/checks/*.sql file states
+UNREADABLE = {"table_exists", "readable_parquet", "column_exists", "column_type", "no_unknown_columns"}
 
 
 @dataclass
@@ -59,6 +62,7 @@ def _structure(data: Path) -> list[CheckResult]:
     import pyarrow.parquet as pq
 
     results = []
+    expected_version = _expected_version(data)
     for name, table in load_schemas().items():
         path = data / f"{name}.parquet"
         if not path.exists():
@@ -82,10 +86,40 @@ def _structure(data: Path) -> list[CheckResult]:
         for extra in [n for n in actual.names if n not in expected.names]:
             results.append(CheckResult("structure", name, extra, "no_unknown_columns", "critical", False,
                                        error="column not in the schema"))
+        if actual.names != expected.names and set(actual.names) == set(expected.names):
+            results.append(CheckResult("structure", name, None, "column_order", "critical", False,
+                                       "Columns come in the schema's order (readers may rely on positions).",
+                                       error=f"order {', '.join(actual.names)}; expected {', '.join(expected.names)}"))
+        version = (actual.metadata or {}).get(b"launchbench.version", b"").decode()
+        if version != expected_version:
+            results.append(CheckResult("structure", name, None, "version_metadata", "critical", False,
+                                       "Every file says which dataset version it belongs to.",
+                                       error=f"launchbench.version is {version or 'missing'!r}; expected "
+                                             f"{expected_version!r}"))
         if actual.names == expected.names and not any(r.table == name for r in results):
             results.append(CheckResult("structure", name, None, "columns_and_types", "critical", True,
                                        "Columns and Arrow types equal the schema."))
+    expected_files = {f"{name}.parquet" for name in load_schemas()} | {MANIFEST}
+    stray = sorted(p.name for p in data.iterdir() if p.name not in expected_files)
+    results.append(CheckResult("structure", ",".join(stray) or "data folder", None, "no_unknown_files", "critical",
+                               not stray, "The data folder holds only the schemas' tables and the manifest.",
+                               error=f"unknown file(s) in {data}: {', '.join(stray)}" if stray else None))
+    if (data / MANIFEST).exists():  # the build's (or the release's) own sha256 of every file
+        problems = manifest_problems(data)
+        results.append(CheckResult("structure", "data folder", None, "files_match_manifest", "critical",
+                                   not problems, "No file changed since the build wrote it.",
+                                   error="; ".join(problems[:3]) or None))
     return results
+
+
+def _expected_version(data: Path) -> str:
+    """The version the files should carry: their folder's manifest says, else dataset/metadata.yaml."""
+    try:
+        return json.loads((data / MANIFEST).read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        from launchbench.card import dataset_version
+
+        return dataset_version()
 
 
 def _expectations(con, data: Path, broken: set[str], engine: str) -> list[CheckResult]:
@@ -93,15 +127,22 @@ def _expectations(con, data: Path, broken: set[str], engine: str) -> list[CheckR
     for table, exps in suites().items():
         if table in broken:
             continue
-        if engine == "duckdb":
-            from launchbench.sql_engine import run_table
+        try:
+            if engine == "duckdb":
+                from launchbench.sql_engine import run_table
 
-            outcomes = run_table(con, table, exps)
-        else:
-            from launchbench.gx_engine import run_table
+                outcomes = run_table(con, table, exps)
+            else:
+                from launchbench.gx_engine import run_table
 
-            frame = con.sql(f'select * from "{table}"').to_arrow_table().to_pandas()
-            outcomes = run_table(frame, table, exps)
+                frame = con.sql(f'select * from "{table}"').to_arrow_table().to_pandas()
+                outcomes = run_table(frame, table, exps)
+        except duckdb.Error as exc:  # a file that reads as Parquet but not as data (flipped bytes)
+            results.append(CheckResult("expectation", table, None, "readable_table", "critical", False,
+                                       "Every table can be read to the end.",
+                                       error=f"{table}.parquet: {str(exc).splitlines()[0]}"))
+            broken.add(table)
+            continue
         for exp, out in zip(exps, outcomes):
             check = exp.type.removeprefix("expect_")
             if exp.kwargs.get("row_condition"):
@@ -123,13 +164,16 @@ def _foreign_keys(con, broken: set[str]) -> list[CheckResult]:
             if {name, ref_table} & broken:
                 continue
             values = f'unnest("{col.name}")' if col.type == "list<string>" else f'"{col.name}"'
-            rows = con.execute(
-                f'select distinct v from (select {values} as v from "{name}") '
-                f'where v is not null and v not in (select "{ref_col}" from "{ref_table}") order by v limit 5'
-            ).fetchall()
+            try:
+                rows, error = con.execute(
+                    f'select distinct v from (select {values} as v from "{name}") '
+                    f'where v is not null and v not in (select "{ref_col}" from "{ref_table}") order by v limit 5'
+                ).fetchall(), None
+            except duckdb.Error as exc:
+                rows, error = [], f"{name}/{ref_table}: {str(exc).splitlines()[0]}"
             results.append(CheckResult("cross_table", name, col.name, f"foreign_key -> {col.references}",
-                                       "critical", not rows, "Every reference resolves.",
-                                       sample=[r[0] for r in rows]))
+                                       "critical", not rows and not error, "Every reference resolves.",
+                                       sample=[r[0] for r in rows], error=error))
     return results
 
 
@@ -137,9 +181,17 @@ def _sql_checks(con) -> list[CheckResult]:
     results = []
     metrics_sql = (queries_dir() / "derived" / "launch_metrics.sql").read_text(encoding="utf-8")
     con.execute(f"create or replace temp view launch_metrics_fresh as {metrics_sql}")
+    tables = set(load_schemas())
     for path in sorted((project_root() / "validation" / "checks").glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
         meta = sql_header(sql)
+        missing = [k for k in CHECK_HEADER if k not in meta]
+        if missing:
+            raise ConfigError(f"{path}: header line '-- {missing[0]}: ...' missing (a check states "
+                              f"{', '.join(CHECK_HEADER)})")
+        if meta["table"] not in tables or meta["severity"] not in SEVERITIES:
+            raise ConfigError(f"{path}: header names table {meta['table']!r} and severity {meta['severity']!r}; "
+                              f"expected a table of schemas/ and one of {', '.join(SEVERITIES)}")
         try:
             cur = con.execute(sql)
             names = [d[0] for d in cur.description]
@@ -155,6 +207,30 @@ def _sql_checks(con) -> list[CheckResult]:
                                    not rows and not error, meta.get("why", ""), unexpected_count=len(rows),
                                    sample=sample, error=error))
     return results
+
+
+def _gold_answers(con) -> list[CheckResult]:
+    """Every stored gold answer equals what its stored gold SQL gives now (a typed-over answer is caught)."""
+    from launchbench.benchmark import answer_from_rows
+    from launchbench.sandbox import DEFAULT_LIMITS, fetch
+
+    wrong, error = [], None
+    try:
+        questions = con.execute("select qid, gold_sql, answer_type, gold_answer from benchmark_questions "
+                                "order by qid").fetchall()
+        for qid, sql, answer_type, stored in questions:
+            try:
+                answer = answer_from_rows(answer_type, fetch(con, sql, limits=DEFAULT_LIMITS)[1])
+            except Exception as exc:  # a gold SQL that no longer runs, or is not a plain read
+                wrong.append(f"{qid}: gold_sql fails ({str(exc).splitlines()[0]})")
+                continue
+            if (None if stored is None else json.loads(stored)) != answer:
+                wrong.append(f"{qid}: stored {stored}, gold_sql gives {json.dumps(answer, ensure_ascii=False)}")
+    except duckdb.Error as exc:
+        error = f"benchmark_questions: {str(exc).splitlines()[0]}"
+    return [CheckResult("cross_table", "benchmark_questions", "gold_answer", "gold_answers_recomputed", "critical",
+                        not wrong and not error, "Each gold answer is what its gold SQL returns on this data.",
+                        unexpected_count=len(wrong), sample=wrong[:5], error=error)]
 
 
 def _differing_columns(con) -> list[str]:
@@ -181,7 +257,7 @@ def validate(data_dir: Path | None = None, engine: str = "duckdb") -> list[Check
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     data = Path(data_dir) if data_dir else default_data_dir()
     results = _structure(data)
-    broken = {r.table for r in results if not r.success}
+    broken = {r.table for r in results if not r.success and r.check in UNREADABLE}
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     try:
@@ -196,9 +272,14 @@ def validate(data_dir: Path | None = None, engine: str = "duckdb") -> list[Check
             # the same views the queries read; the narrow launch_sources (read by three checks and the rule) is
             # computed once; observation_reports stays a view so each reader's filters reach the Parquet scan
             materialize = frozenset({"launch_sources"})
-            for statement in vocabulary_views() + shared_views(materialize=materialize):
-                con.execute(statement)
-            results += _foreign_keys(con, broken) + _sql_checks(con)
+            try:
+                for statement in vocabulary_views() + shared_views(materialize=materialize):
+                    con.execute(statement)
+            except duckdb.Error as exc:
+                results.append(CheckResult("cross_table", "launch_sources", None, "shared_views", "critical", False,
+                                           error=f"the shared views cannot be computed: {str(exc).splitlines()[0]}"))
+            else:
+                results += _foreign_keys(con, broken) + _sql_checks(con) + _gold_answers(con)
     finally:
         con.close()
     return results
