@@ -1,6 +1,5 @@
 """Build: deterministic bytes, staleness check, atomic failure, and the resolution rule."""
 import datetime as dt
-import statistics
 
 import pyarrow.parquet as pq
 import pytest
@@ -107,7 +106,6 @@ def test_launch_metrics_follow_the_rule(records, tmp_path):
     got = pq.read_table(tmp_path / "d" / "launch_metrics.parquet").to_pylist()[0]
     live = [o for o in obs if o["rank"] != "deprecated"]
     independent = [o for o in live if o["reporter_kind"] in ("wire_service", "news_outlet", "analyst", "outage_tracker")]
-    claimed = [o for o in live if o["reporter_kind"] in ("platform_owner", "platform", "host", "campaign")]
 
     delays = [o for o in independent if o["metric"] in ("delay_minutes", "conversation_start")]
     minutes = lambda o: o["value_num"] if o["metric"] == "delay_minutes" else (

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, rewrite
 from launchbench.schema import load_schemas
 
 DATASET = ROOT / "dataset"
@@ -112,15 +112,10 @@ def test_frictionless_validates_with_foreign_keys():
 
 
 def test_frictionless_catches_a_broken_foreign_key(tmp_path):
-    import pyarrow as pa
-
     copy = tmp_path / "dataset"
     shutil.copytree(DATASET / "data", copy / "data")
     shutil.copy(DATASET / "datapackage.json", copy)
-    t = pq.read_table(copy / "data" / "observations.parquet")
-    rows = t.to_pylist()
-    rows[0]["source_id"] = "no-such-source"
-    pq.write_table(pa.Table.from_pylist(rows, schema=t.schema), copy / "data" / "observations.parquet")
+    rewrite(copy / "data", "observations", lambda rows: rows[0].update(source_id="no-such-source"))
     package = json.loads((copy / "datapackage.json").read_text())
     for r in package["resources"]:
         r.pop("hash")  # the edit changes the bytes; we want the foreign-key error, not the checksum one

@@ -1,6 +1,6 @@
 """The GX Data Docs written by `validate` open in a real headless browser and show the results."""
 from browser import dom, is_blank, screenshot
-from conftest import ROOT
+from conftest import rewrite
 from launchbench.cli import main
 
 
@@ -18,18 +18,8 @@ def test_data_docs_render_in_chromium(tmp_path):
         assert not is_blank(png), f"{page.name} rendered blank"
 
 
-def test_failed_validation_shows_in_data_docs(tmp_path):
-    import shutil
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "dataset" / "data", data)
-    t = pq.read_table(data / "claims.parquet")
-    rows = t.to_pylist()
-    rows[0]["verdict"] = "maybe"
-    pq.write_table(pa.Table.from_pylist(rows, schema=t.schema), data / "claims.parquet")
+def test_failed_validation_shows_in_data_docs(data, tmp_path):
+    rewrite(data, "claims", lambda rows: rows[0].update(verdict="maybe"))
     docs = tmp_path / "docs"
     assert main(["validate", "--data", str(data), "--docs", str(docs)]) == 1
     text = dom(docs / "claims.html", tmp_path)

@@ -7,8 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ROOT
-from launchbench import paths, schema
+from conftest import ROOT, rewrite
+from launchbench import schema
 from launchbench.cli import main
 from launchbench.paths import released_versions
 from launchbench.release import ReleaseError, diff, release, verify
@@ -19,21 +19,6 @@ def test_every_committed_release_matches_its_manifest():
     assert "1.0.0" in versions
     for version in versions:
         assert verify(version) == [], version
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A private copy of the repository's data folders, so releases can be cut and refused freely."""
-    root = tmp_path / "repo"
-    for folder in ("schemas", "queries", "validation", "benchmark"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(ROOT / "dataset", root / "dataset", ignore=shutil.ignore_patterns("releases"))
-    monkeypatch.setenv("LAUNCHBENCH_ROOT", str(root))
-    paths.project_root.cache_clear()
-    schema.load_schemas.cache_clear()
-    yield root
-    paths.project_root.cache_clear()
-    schema.load_schemas.cache_clear()
 
 
 def _set_version(root, version):
@@ -165,17 +150,10 @@ def test_breaking_schema_change_needs_a_major(project, tmp_path):
     assert change.level == "major" and "column actors.party removed or renamed" in change.reasons
 
 
-def _edit(folder, table, change):
-    t = pq.read_table(folder / f"{table}.parquet")
-    rows = t.to_pylist()
-    change(rows)
-    pq.write_table(pa.Table.from_pylist(rows, schema=t.schema), folder / f"{table}.parquet")
-
-
 def test_diff_reports_exactly_the_known_changes(tmp_path, capsys):
     old, new = ROOT / "dataset" / "data", tmp_path / "new"
     shutil.copytree(old, new)
-    _edit(new, "actors", lambda rows: (rows.append(dict(rows[0], actor_id="zz-new-actor")),
+    rewrite(new, "actors", lambda rows: (rows.append(dict(rows[0], actor_id="zz-new-actor")),
                                        rows.remove(next(r for r in rows if r["actor_id"] == "david-frum")),
                                        next(r for r in rows if r["actor_id"] == "elon-musk").update(name="E. Musk")))
     result = diff(old, new)

@@ -4,11 +4,10 @@ Needs pyspark and a Java runtime; skipped with a message otherwise. Marked `spar
 import datetime as dt
 import shutil
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, rewrite
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'launchbench[spark]')")
 pytestmark = pytest.mark.spark
@@ -59,7 +58,7 @@ def test_resolution_rule_on_spark_reproduces_launch_metrics(committed):
     assert as_bag(rows) == as_bag([tuple(r.values()) for r in stored.to_pylist()])
 
 
-def test_validation_column_checks_match_duckdb(spark, tmp_path):
+def test_validation_column_checks_match_duckdb(spark, data):
     """Same unexpected-row counts for every row-level expectation, on data with known corruptions."""
     import duckdb
 
@@ -67,14 +66,11 @@ def test_validation_column_checks_match_duckdb(spark, tmp_path):
     from launchbench.expectations import suites
     from launchbench.spark import column_check_counts, register, run_sql
 
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    t = pq.read_table(data / "observations.parquet")
-    rows = t.to_pylist()
-    rows[0]["value_num"], rows[0]["metric"] = -5.0, "peak_concurrent_listeners"
-    rows[1]["qualifier"] = "roughly"
-    rows[2]["value_time_utc"] = dt.datetime(2300, 1, 1, tzinfo=dt.timezone.utc)
-    pq.write_table(pa.Table.from_pylist(rows, schema=t.schema), data / "observations.parquet")
+    def corrupt(rows):
+        rows[0]["value_num"], rows[0]["metric"] = -5.0, "peak_concurrent_listeners"
+        rows[1]["qualifier"] = "roughly"
+        rows[2]["value_time_utc"] = dt.datetime(2300, 1, 1, tzinfo=dt.timezone.utc)
+    rewrite(data, "observations", corrupt)
     register(spark, data)
     con = connect(data)
     duck_run = lambda sql: (None, con.execute(sql).fetchall())

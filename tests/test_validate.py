@@ -1,33 +1,15 @@
 """validate: the good data passes; each corruption fails and names its table, column and check."""
 import datetime as dt
-import shutil
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT
+from conftest import DATA, rewrite
 from launchbench.cli import main
 from launchbench.validate import failed, validate
 
-DATA = ROOT / "dataset" / "data"
 UTC = dt.timezone.utc
-
-
-@pytest.fixture
-def data(tmp_path):
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest)
-    return dest
-
-
-def rewrite(data, table, change, schema=None):
-    """Read one table, let `change` edit its rows (list of dicts), write it back (same schema unless given)."""
-    path = data / f"{table}.parquet"
-    original = pq.read_table(path)
-    rows = original.to_pylist()
-    change(rows)
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema or original.schema), path)
 
 
 def first(rows, **match):

@@ -150,10 +150,10 @@ SQL_LIMITS = {"timeout_s": SQL_TIMEOUT_SECONDS, "max_rows": 10_000}
 HIDDEN_FROM_PREDICTIONS = ("benchmark_questions", "benchmark_claims")
 
 
-def _rows(data_dir: Path | None, sql: str, hide: tuple[str, ...] = ()) -> list[tuple]:
-    from launchbench.sandbox import DEFAULT_LIMITS, connect_read_only, fetch
+def _rows(data_dir: Path | None, sql: str, hide: tuple[str, ...], limits) -> list[tuple]:
+    """The rows of one statement on a fresh read-only connection of its own, without the views in `hide`."""
+    from launchbench.sandbox import connect_read_only, fetch
 
-    limits = dataclasses.replace(DEFAULT_LIMITS, **SQL_LIMITS)
     con = connect_read_only(data_dir, limits=limits, hide=hide)
     try:
         return fetch(con, sql, limits=limits)[1]
@@ -161,10 +161,16 @@ def _rows(data_dir: Path | None, sql: str, hide: tuple[str, ...] = ()) -> list[t
         con.close()
 
 
+def sql_limits(timeout_s: float | None = None):
+    from launchbench.sandbox import DEFAULT_LIMITS
+
+    return dataclasses.replace(DEFAULT_LIMITS, **{**SQL_LIMITS, **({"timeout_s": timeout_s} if timeout_s else {})})
+
+
 def sql_correct(data_dir: Path | None, question: dict, predicted_sql: str,
-                gold_rows: list[tuple]) -> tuple[bool, str | None]:
+                gold_rows: list[tuple], limits=None) -> tuple[bool, str | None]:
     try:
-        rows = _rows(data_dir, predicted_sql, hide=HIDDEN_FROM_PREDICTIONS)
+        rows = _rows(data_dir, predicted_sql, HIDDEN_FROM_PREDICTIONS, limits or sql_limits())
     except Exception as exc:  # errors, refusals and limits all count as wrong
         return False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     got = [tuple(_normalize_cell(v) for v in r) for r in rows]
@@ -198,9 +204,11 @@ def _per_tag(items: list[dict]) -> dict[str, float]:
     return {t: sum(v) / len(v) for t, v in sorted(tags.items())}
 
 
-def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None) -> Score:
-    from launchbench.sandbox import connect_read_only
+def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None, timeout_s: float | None = None) -> Score:
+    """Score one prediction file; `timeout_s` bounds each predicted SQL statement (default SQL_TIMEOUT_SECONDS)."""
+    from launchbench.sandbox import connect_read_only, fetch
 
+    limits = sql_limits(timeout_s)
     if task not in TASKS:
         raise PredictionError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
     con = connect_read_only(data_dir)
@@ -228,8 +236,8 @@ def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None) ->
                 if q["qid"] not in predicted:
                     item["correct"] = False
                 else:
-                    gold_rows = _rows(data_dir, q["gold_sql"])
-                    item["correct"], error = sql_correct(data_dir, q, predicted[q["qid"]], gold_rows)
+                    gold_rows = fetch(con, q["gold_sql"], limits=sql_limits())[1]  # the gold runs on `con`
+                    item["correct"], error = sql_correct(data_dir, q, predicted[q["qid"]], gold_rows, limits)
                     if error:
                         item["error"] = error
             items.append(item)

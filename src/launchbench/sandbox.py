@@ -71,9 +71,19 @@ def _explained(text: str) -> str:
     return text[tokens[i][1]:] if i < len(tokens) else ""
 
 
+_local = threading.local()
+
+
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An empty connection used only to parse (one per thread: DuckDB connections are not shared across threads)."""
+    if not hasattr(_local, "parser"):
+        _local.parser = duckdb.connect()
+    return _local.parser
+
+
 def check_read_only(sql: str) -> str:
     """The one statement in `sql` if it is a plain read; raises SqlRefused otherwise (nothing runs)."""
-    parser = duckdb.connect()
+    parser = _parser()
     try:
         try:
             statements = parser.extract_statements(sql)
@@ -93,8 +103,6 @@ def check_read_only(sql: str) -> str:
         return sql
     except duckdb.Error as exc:  # an EXPLAIN whose inner text does not parse
         raise SqlRefused(f"not valid SQL: {str(exc).splitlines()[0]}") from None
-    finally:
-        parser.close()
 
 
 def connect_read_only(data_dir: str | Path | None = None, version: str | None = None,
