@@ -9,19 +9,21 @@ for benchmarks only. Everything is computed inside DuckDB, so 10M rows take seco
 from __future__ import annotations
 
 import argparse
-import shutil
+import json
 import sys
 import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from launchbench.build import derive_launch_metrics  # noqa: E402
+from launchbench.build import _write as write, derive_launch_metrics  # noqa: E402
 from launchbench.db import connect  # noqa: E402
-from launchbench.schema import load_schemas, metrics  # noqa: E402
+from launchbench.schema import DEFAULT_MAX_TEXT, load_schemas, metrics  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
 # Each synthetic launch carries this many observations; the other tables scale with the launches.
 OBS_PER_LAUNCH = 200
 
@@ -116,19 +118,27 @@ def generate(out: Path, n_obs: int) -> dict[str, int]:
     counts = {}
     for name, sql in _tables_sql(n_obs).items():
         table = con.sql(sql).to_arrow_table().select(schemas[name].column_names).cast(schemas[name].arrow_schema())
-        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+        write(schemas[name], table, out)  # the build's writer: the same options and version metadata
         counts[name] = table.num_rows
     # sources nobody cites would be orphans: the generator cites every one (observations cycle through them)
     metrics_table = derive_launch_metrics(out)
-    pq.write_table(metrics_table, out / "launch_metrics.parquet", compression="zstd")
+    write(schemas["launch_metrics"], metrics_table, out)
     counts["launch_metrics"] = metrics_table.num_rows
-    # the claim-verdict task scales with the claims; the questions stay the committed set (they do not grow)
-    from launchbench.benchmark import CLAIMS_SQL
+    # the claim-verdict task scales with the claims; the questions stay the committed set (they do not grow), with
+    # their gold answers computed on this data, as the build computes them
+    from launchbench.benchmark import CLAIMS_SQL, answer_from_rows
 
     con = connect(out)
     claims = con.sql(CLAIMS_SQL).to_arrow_table().cast(schemas["benchmark_claims"].arrow_schema())
-    pq.write_table(claims, out / "benchmark_claims.parquet", compression="zstd")
-    shutil.copy(Path(__file__).resolve().parents[1] / "dataset" / "data" / "benchmark_questions.parquet", out)
+    write(schemas["benchmark_claims"], claims, out)
+    questions = []
+    for q in pq.read_table(ROOT / "dataset" / "data" / "benchmark_questions.parquet").to_pylist():
+        answer = answer_from_rows(q["answer_type"], con.execute(q["gold_sql"]).fetchall())
+        q["gold_answer"] = None if answer is None else json.dumps(answer, ensure_ascii=False)
+        if len(q["gold_answer"] or "") <= DEFAULT_MAX_TEXT:  # a list of thousands of launches is no answer
+            questions.append(q)
+    write(schemas["benchmark_questions"],
+          pa.Table.from_pylist(questions, schema=schemas["benchmark_questions"].arrow_schema()), out)
     counts["benchmark_claims"] = claims.num_rows
     return counts
 

@@ -116,6 +116,21 @@ def test_read_only_sql_refuses_writes_and_file_access():
         con.execute("SET enable_external_access = true")  # the lock holds
 
 
+def test_a_large_csv_result_streams_every_row_in_batches(monkeypatch, capsysbinary):
+    """Beyond SMALL_RESULT rows the CSV goes through Arrow batches; the rows must equal the small path's."""
+    import csv
+    import io
+
+    from launchbench import queries
+
+    def rows_of(small_result):
+        monkeypatch.setattr(queries, "SMALL_RESULT", small_result)
+        assert main(["query", "start_times", "--format", "csv"]) == 0
+        return list(csv.reader(io.StringIO(capsysbinary.readouterr().out.decode())))
+    everything = rows_of(100_000)
+    assert len(everything) > 20 and rows_of(7) == everything
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
 def test_query_command_formats(fmt, capsys):
     assert main(["query", "platform_track_record", "--format", fmt]) == 0

@@ -294,7 +294,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Run a SELECT over the table views (launches, observations, ...). Anything but "
                                    "a plain read (writes, DDL, PRAGMA, EXPLAIN ANALYZE of a write) and file access "
                                    "outside the data folder are refused; a statement is stopped after --timeout "
-                                   "seconds or when it needs more than 2 GB, and at most --max-rows rows print.",
+                                   "seconds or when it needs more than 4 GB, and at most --max-rows rows print.",
                        epilog="Example:\n  launchbench sql \"select launch_id, delay_minutes from launch_metrics\"")
     p.add_argument("statement", help="one SELECT statement")
     p.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")

@@ -115,9 +115,13 @@ def write_csv(name: str, stream, params: dict[str, str] | None = None, data_dir:
             writer.writerows([[csv_cell(v) for v in r] for r in first])
             stream.write(text.getvalue().encode("utf-8"))
             if len(first) == SMALL_RESULT:  # the rest in Arrow batches: memory stays flat however many rows
+                import warnings
+
                 import pyarrow as pa
 
-                for batch in cur.fetch_record_batch(100_000):
-                    write_csv_arrow(pa.Table.from_batches([batch]), stream, header=False)
+                with warnings.catch_warnings():  # the per-batch copy it warns about is what we want here
+                    warnings.simplefilter("ignore")
+                    for batch in cur.to_arrow_reader(100_000):
+                        write_csv_arrow(pa.Table.from_batches([batch]), stream, header=False)
     finally:
         con.close()
