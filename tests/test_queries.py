@@ -151,3 +151,12 @@ def test_every_command_help_has_an_example():
         out = subprocess.run([sys.executable, "-m", "launchbench", name, "--help"], capture_output=True, text=True, cwd=ROOT).stdout
         assert "Example" in out and f"launchbench {name}" in out, name
         assert f"launchbench {name}" in (ROOT / "README.md").read_text(), f"README does not mention {name}"
+
+
+def test_a_closed_pipe_is_not_an_error():
+    """`launchbench ... | head` must not print a BrokenPipeError traceback."""
+    import subprocess
+
+    pipe = subprocess.run(f"{sys.executable} -m launchbench query claims_with_verdicts --format json | head -1",
+                          shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert pipe.stdout.strip() == "[" and "Traceback" not in pipe.stderr and "BrokenPipe" not in pipe.stderr

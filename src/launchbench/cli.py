@@ -375,6 +375,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # `launchbench ... | head` closed the pipe: stop quietly, as other tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except (FileNotFoundError, RuntimeError, ValueError) as exc:  # missing data, repository or release
         print(f"launchbench {args.command}: {exc}", file=sys.stderr)
         return 1
