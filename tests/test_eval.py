@@ -149,3 +149,59 @@ def test_json_report(gold, tmp_path):
     report = json.loads(out.read_text())
     assert report["task"] == "claims" and report["n"] == len(claims) and 0 <= report["score"] <= 1
     assert report["per_tag"]
+
+
+def _number_question(gold_value, tolerance=0.0):
+    return {"answerable": True, "gold_answer": json.dumps(gold_value), "answer_type": "number",
+            "tolerance": tolerance, "ordered": False}
+
+
+@pytest.mark.parametrize("answer,gold_value,right", [
+    ("1.3 million", 1_300_000, True), ("1,300,000", 1_300_000, True), ("about 1.3M", 1_300_000, True),
+    ("~1.3 mn listeners", 1_300_000, True), ("25 minutes", 25, True), ("67%", 0.67, True), ("67%", 67, True),
+    ("1.2bn", 1_200_000_000, True), (1300000, 1_300_000, True),
+    ("more than 1.3 million", 1_300_000, False),  # a bound is not the figure
+    ("1.3 million", 130_000, False), ("13", 1_300_000, False), ("many", 1_300_000, False),
+])
+def test_numbers_are_read_as_people_write_them(answer, gold_value, right):
+    from launchbench.evaluate import qa_correct
+
+    assert qa_correct(_number_question(gold_value), answer) is right
+
+
+def test_labels_ignore_case_spaces_and_underscores():
+    from launchbench.evaluate import qa_correct
+
+    q = {"answerable": True, "gold_answer": json.dumps("wire_service"), "answer_type": "string", "tolerance": 0,
+         "ordered": False}
+    assert qa_correct(q, "Wire service") and qa_correct(q, "  wire_service ") and not qa_correct(q, "news outlet")
+
+
+def test_sql_decimal_equals_float_and_a_null_row_equals_no_row():
+    from launchbench.evaluate import sql_correct
+
+    unordered = {"ordered": False}
+    assert sql_correct(None, unordered, "select 1.40::decimal(3, 2)", [(1.4,)]) == (True, None)
+    assert sql_correct(None, unordered, "select max(value_num) from observations where false", []) == (True, None)
+    assert sql_correct(None, unordered, "select 25", [(24,)])[0] is False
+
+
+def test_scores_come_with_an_interval_and_breakdowns(gold, tmp_path):
+    questions, _ = gold
+    answers = gold_qa(questions)
+    answers[0]["answer"] = "certainly wrong"
+    out = tmp_path / "score.json"
+    assert main(["eval", "--task", "qa", str(write(tmp_path / "p.jsonl", answers)), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    low, high = report["ci95"]
+    assert low < report["score"] <= high <= 1.0 and high - low < 0.2
+    assert set(report["per_answer_type"]) == {q["answer_type"] for q in questions}
+    assert min(report["per_answer_type"].values()) < 1.0
+
+
+def test_strict_refuses_missing_predictions(gold, tmp_path, capsys):
+    questions, _ = gold
+    path = write(tmp_path / "p.jsonl", gold_qa(questions)[1:])
+    assert main(["eval", "--task", "qa", str(path)]) == 0
+    assert main(["eval", "--task", "qa", str(path), "--strict"]) == 1
+    assert f"--strict: 1 question(s) have no prediction: {questions[0]['qid']}" in capsys.readouterr().err

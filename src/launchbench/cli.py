@@ -165,7 +165,7 @@ def _cmd_eval(args) -> int:
     from launchbench.evaluate import PredictionError, evaluate, summary
 
     try:
-        score = evaluate(args.task, args.predictions, _data(args), args.timeout)
+        score = evaluate(args.task, args.predictions, _data(args), args.timeout, args.strict)
     except PredictionError as exc:
         print(f"launchbench eval: {exc}", file=sys.stderr)
         return 1
@@ -312,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, default=None, help="write task, n, score and per-tag scores here")
     p.add_argument("--timeout", type=_positive(float), default=None, metavar="SECONDS",
                    help="sql task: stop each predicted statement after this many seconds (default 10)")
+    p.add_argument("--strict", action="store_true", help="an id without a prediction is an error, not a wrong item")
     _data_args(p)
     p.set_defaults(func=_cmd_eval)
 

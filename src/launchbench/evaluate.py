@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 import json
 import re
 import unicodedata
@@ -73,23 +74,41 @@ def read_predictions(path: Path, task: str, known_ids: set[str]) -> dict[str, ob
 # ---------------------------------------------------------------- qa
 
 def normalize_text(value) -> str:
-    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    """Unicode NFKC, case folded, underscores as spaces (wire_service = wire service), punctuation other than
+    `: . + -` removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", str(value)).casefold().replace("_", " ")
     text = re.sub(r"[^\w\s:.+-]", " ", text)
     return " ".join(text.split()).strip(" .")
 
 
-def _as_number(value) -> float | None:
+MAGNITUDES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9,
+              "billion": 1e9, "billions": 1e9}
+# a number as people write it: hedged ("about", "~"), with separators, a magnitude ("1.3 million", "1.3M"), a
+# percent sign or a unit word after it ("25 minutes", "600,000 listeners")
+_NUMBER = re.compile(r"^(?:about|approximately|approx\.?|around|roughly|circa|ca\.|some|~)?\s*"
+                     r"(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
+                     r"(?P<mag>k|thousand|m|mn|million|millions|b|bn|billion|billions)?\b\s*"
+                     r"(?P<pct>%|percent|per cent)?\s*(?P<unit>[a-z ]*)$")
+
+
+def _as_numbers(value) -> list[float]:
+    """The values an answer can mean: one number, or for a percentage both 67 and 0.67 (the gold may be a share)."""
     if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        cleaned = value.replace(",", "").strip()
-        try:
-            return float(cleaned)
-        except ValueError:
-            return None
-    return None
+        return []
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return [float(value)]
+    if not isinstance(value, str):
+        return []
+    match = _NUMBER.match(unicodedata.normalize("NFKC", value).strip().casefold())
+    if not match:
+        return []
+    number = float(match["num"].replace(",", "")) * MAGNITUDES.get(match["mag"] or "", 1)
+    return [number, number / 100] if match["pct"] else [number]
+
+
+def _as_number(value) -> float | None:
+    numbers = _as_numbers(value)
+    return numbers[0] if numbers else None
 
 
 def _as_time(value) -> dt.datetime | None:
@@ -117,8 +136,7 @@ def qa_correct(question: dict, answer) -> bool:
     gold = json.loads(question["gold_answer"])
     kind, tol = question["answer_type"], question["tolerance"]
     if kind == "number":
-        got = _as_number(answer)
-        return got is not None and abs(got - gold) <= tol * max(1.0, abs(gold)) + 1e-9
+        return any(abs(got - gold) <= tol * max(1.0, abs(gold)) + 1e-9 for got in _as_numbers(answer))
     if kind == "timestamp":
         got, want = _as_time(answer), dt.datetime.fromisoformat(gold)
         return got is not None and abs((got - want).total_seconds()) <= tol * 60 + 1e-9
@@ -135,6 +153,8 @@ def qa_correct(question: dict, answer) -> bool:
 # ---------------------------------------------------------------- sql
 
 def _normalize_cell(value):
+    if isinstance(value, decimal.Decimal):  # DECIMAL 1.40 and DOUBLE 1.4 are the same number
+        value = float(value)
     if isinstance(value, float):
         return round(value, 6)
     if isinstance(value, dt.datetime):
@@ -167,14 +187,19 @@ def sql_limits(timeout_s: float | None = None):
     return dataclasses.replace(DEFAULT_LIMITS, **{**SQL_LIMITS, **({"timeout_s": timeout_s} if timeout_s else {})})
 
 
+def _without_null_rows(rows: list[tuple]) -> list[tuple]:
+    """A row of NULLs says what no row says (`select max(x)` over nothing): both mean 'no answer'."""
+    return [r for r in rows if any(v is not None for v in r)]
+
+
 def sql_correct(data_dir: Path | None, question: dict, predicted_sql: str,
                 gold_rows: list[tuple], limits=None) -> tuple[bool, str | None]:
     try:
         rows = _rows(data_dir, predicted_sql, HIDDEN_FROM_PREDICTIONS, limits or sql_limits())
     except Exception as exc:  # errors, refusals and limits all count as wrong
         return False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    got = [tuple(_normalize_cell(v) for v in r) for r in rows]
-    want = [tuple(_normalize_cell(v) for v in r) for r in gold_rows]
+    got = _without_null_rows([tuple(_normalize_cell(v) for v in r) for r in rows])
+    want = _without_null_rows([tuple(_normalize_cell(v) for v in r) for r in gold_rows])
     if question["ordered"]:
         return got == want, None
     key = lambda r: tuple((v is None, str(type(v)), str(v)) for v in r)
@@ -204,8 +229,36 @@ def _per_tag(items: list[dict]) -> dict[str, float]:
     return {t: sum(v) / len(v) for t, v in sorted(tags.items())}
 
 
-def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None, timeout_s: float | None = None) -> Score:
-    """Score one prediction file; `timeout_s` bounds each predicted SQL statement (default SQL_TIMEOUT_SECONDS)."""
+def bootstrap_ci(correct: list[bool], resamples: int = 2000, seed: int = 20261204) -> tuple[float, float]:
+    """95% percentile bootstrap interval of the mean of `correct` (fixed seed: the same file gives the same
+    interval). With 90 items it spans about +-10 points, which is why scores should be read with it."""
+    import random
+
+    if not correct:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(correct)
+    means = sorted(sum(rng.choices(correct, k=n)) / n for _ in range(resamples))
+    return (means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1])
+
+
+def _per_key(items: list[dict], key: str) -> dict[str, float]:
+    groups: dict[str, list[bool]] = {}
+    for item in items:
+        groups.setdefault(item[key], []).append(item["correct"])
+    return {k: sum(v) / len(v) for k, v in sorted(groups.items())}
+
+
+def _check_complete(task: str, missing: list[str]) -> None:
+    if missing:
+        raise PredictionError(f"--strict: {len(missing)} {'claim' if task == 'claims' else 'question'}(s) have no "
+                              f"prediction: {', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}")
+
+
+def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None, timeout_s: float | None = None,
+             strict: bool = False) -> Score:
+    """Score one prediction file; `timeout_s` bounds each predicted SQL statement (default SQL_TIMEOUT_SECONDS);
+    with `strict`, an id without a prediction is an error instead of a wrong item."""
     from launchbench.sandbox import connect_read_only, fetch
 
     limits = sql_limits(timeout_s)
@@ -217,19 +270,26 @@ def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None, ti
             gold = con.execute("select claim_id, claim_kind, gold_verdict from benchmark_claims "
                                "order by claim_id").fetchall()
             predicted = read_predictions(predictions_path, task, {g[0] for g in gold})
+            if strict:
+                _check_complete(task, [g[0] for g in gold if g[0] not in predicted])
             items = [{"id": cid, "tags": [kind], "gold": verdict, "predicted": predicted.get(cid),
                       "correct": predicted.get(cid) == verdict} for cid, kind, verdict in gold]
             accuracy = sum(i["correct"] for i in items) / len(items)
             f1 = macro_f1([i["gold"] for i in items], [i["predicted"] for i in items])
             return Score(task, len(items), accuracy, _per_tag(items),
-                         {"accuracy": accuracy, "macro_f1": f1, "missing": len(gold) - len(predicted)}, items)
+                         {"accuracy": accuracy, "ci95": bootstrap_ci([i["correct"] for i in items]),
+                          "macro_f1": f1, "per_gold_verdict": _per_key(items, "gold"),
+                          "missing": len(gold) - len(predicted)}, items)
         cur = con.execute("select * from benchmark_questions order by qid")
         names = [d[0] for d in cur.description]
         questions = [dict(zip(names, r)) for r in cur.fetchall()]
         predicted = read_predictions(predictions_path, task, {q["qid"] for q in questions})
+        if strict:
+            _check_complete(task, [q["qid"] for q in questions if q["qid"] not in predicted])
         items = []
         for q in questions:
-            item = {"id": q["qid"], "tags": list(q["tags"]), "predicted": predicted.get(q["qid"])}
+            item = {"id": q["qid"], "tags": list(q["tags"]), "answer_type": q["answer_type"],
+                    "predicted": predicted.get(q["qid"])}
             if task == "qa":
                 item["correct"] = q["qid"] in predicted and qa_correct(q, predicted[q["qid"]])
             else:
@@ -242,17 +302,26 @@ def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None, ti
                         item["error"] = error
             items.append(item)
         score = sum(i["correct"] for i in items) / len(items)
-        return Score(task, len(items), score, _per_tag(items), {"missing": len(questions) - len(predicted)}, items)
+        return Score(task, len(items), score, _per_tag(items),
+                     {"ci95": bootstrap_ci([i["correct"] for i in items]),
+                      "per_answer_type": _per_key(items, "answer_type"),
+                      "missing": len(questions) - len(predicted)}, items)
     finally:
         con.close()
 
 
 def summary(score: Score) -> str:
-    lines = [f"task {score.task}: {score.n} items, score {score.score:.3f}"]
+    low, high = score.details["ci95"]
+    lines = [f"task {score.task}: {score.n} items, score {score.score:.3f} (95% bootstrap interval {low:.3f} to "
+             f"{high:.3f})"]
     for key in ("accuracy", "macro_f1", "missing"):
         if key in score.details:
             value = score.details[key]
             lines.append(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+    for key in ("per_answer_type", "per_gold_verdict"):
+        if key in score.details:
+            lines.append(f"  {key.replace('_', ' ')}:")
+            lines += [f"    {name:<22} {value:.3f}" for name, value in score.details[key].items()]
     lines.append("  per tag:")
     lines += [f"    {tag:<22} {value:.3f}" for tag, value in score.per_tag.items()]
     wrong = [i["id"] for i in score.items if not i["correct"]]
