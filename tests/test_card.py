@@ -142,3 +142,13 @@ def test_parquet_carries_the_dataset_version():
     for table in TABLES:
         meta = pq.read_schema(DATASET / "data" / f"{table}.parquet").metadata
         assert meta[b"launchbench.version"].decode() == dataset_version()
+
+
+def test_the_canary_is_everywhere_and_the_same():
+    """BIG-bench style: the canary line sits in the card, the benchmark files and every Parquet file."""
+    canary = yaml.safe_load((DATASET / "metadata.yaml").read_text())["canary"]
+    assert "canary GUID" in canary
+    for path in (DATASET / "README.md", ROOT / "benchmark" / "README.md", ROOT / "benchmark" / "questions.yaml"):
+        assert canary in path.read_text(), path
+    for path in (DATASET / "data").glob("*.parquet"):
+        assert pq.read_schema(path).metadata[b"launchbench.canary"].decode() == canary, path

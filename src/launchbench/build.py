@@ -31,10 +31,12 @@ def _sort_key(table: Table):
 
 
 def _write(table: Table, arrow_table: pa.Table, folder: Path) -> None:
-    from launchbench.card import dataset_version
+    from launchbench.card import dataset_version, metadata as dataset_metadata
 
-    # The dataset version travels inside every file, so a copy on its own still says what it is.
-    metadata = {**arrow_table.schema.metadata, b"launchbench.version": dataset_version().encode()}
+    # The dataset version travels inside every file, so a copy on its own still says what it is; so does the
+    # benchmark canary, so a corpus filter finds it in any single file.
+    metadata = {**arrow_table.schema.metadata, b"launchbench.version": dataset_version().encode(),
+                b"launchbench.canary": dataset_metadata()["canary"].encode()}
     arrow_table = arrow_table.replace_schema_metadata(metadata)
     # Fixed options only: the file depends on nothing but the rows and the pyarrow version.
     pq.write_table(arrow_table, folder / f"{table.name}.parquet", compression="zstd",

@@ -94,6 +94,7 @@ def card_text(data: Path) -> str:
     parts = ["---", yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=120).strip(), "---",
              f"<!-- {GENERATED} Do not edit. -->", "", f"# {meta['pretty_name']}", "",
              " ".join(meta["description"].split()), "",
+             f"> {meta['canary']}", "",
              f"Dataset version **{meta['version']}**. Data licence: {meta['data_license']} "
              f"({meta['data_license_url']}); code licence: {meta['code_license']}. Quotations remain their authors'.",
              "", "## Loading", "", "```python", "from datasets import load_dataset",
