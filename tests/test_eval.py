@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from conftest import ROOT
 from launchbench import connect
 from launchbench.cli import main
 from launchbench.evaluate import evaluate, macro_f1
@@ -205,3 +206,28 @@ def test_strict_refuses_missing_predictions(gold, tmp_path, capsys):
     assert main(["eval", "--task", "qa", str(path)]) == 0
     assert main(["eval", "--task", "qa", str(path), "--strict"]) == 1
     assert f"--strict: 1 question(s) have no prediction: {questions[0]['qid']}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("task", ["qa", "sql", "claims"])
+def test_export_gives_a_system_only_its_inputs(task, tmp_path):
+    import pyarrow.parquet as pq
+
+    from launchbench.db import connect as connect_to
+
+    out = tmp_path / "inputs"
+    assert main(["export", "--task", task, "--out", str(out)]) == 0
+    items = [json.loads(line) for line in (out / "inputs.jsonl").read_text().splitlines()]
+    gold_table = "benchmark_claims" if task == "claims" else "benchmark_questions"
+    assert len(items) == pq.read_metadata(ROOT / "dataset" / "data" / f"{gold_table}.parquet").num_rows
+    forbidden = {"gold_answer", "gold_sql", "gold_verdict", "answerable", "verdict", "tolerance"}
+    assert not forbidden & {k for item in items for k in item}
+    tables = {p.stem for p in (out / "data").glob("*.parquet")}
+    assert "benchmark_questions" not in tables and "benchmark_claims" not in tables and "observations" in tables
+    if task == "claims":  # no verdict, note or evidence stance anywhere a system could read it
+        assert "claim_evidence" not in tables
+        columns = {c for p in (out / "data").glob("*.parquet") for c in pq.read_schema(p).names}
+        assert not {"verdict", "verdict_note", "claimed_cause_verdict", "evidence_source_ids"} & columns
+    con = connect_to(out / "data")  # and the data stay usable with the library
+    assert con.execute("select count(*) from launches").fetchone()[0] >= 2
+    assert "canary GUID" in (out / "README.md").read_text()
+    assert main(["export", "--task", task, "--out", str(out)]) == 1  # never over an existing export

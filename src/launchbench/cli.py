@@ -197,6 +197,14 @@ def _cmd_release(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from launchbench.export import export
+
+    counts = export(args.task, args.out, args.data, args.version)
+    print(f"wrote {args.out}: inputs.jsonl ({counts['items']} items), data/ ({counts['tables']} tables), README.md")
+    return 0
+
+
 def _cmd_verify(args) -> int:
     from launchbench.paths import WORKING, released_versions
     from launchbench.release import verify
@@ -315,6 +323,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="an id without a prediction is an error, not a wrong item")
     _data_args(p)
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("export", help="write what a system under test may see for one task", formatter_class=raw,
+                       description="Write OUT/inputs.jsonl (the items without gold answers, gold SQL, verdicts or "
+                                   "answerability) and OUT/data/ (the tables without the benchmark's own; for the "
+                                   "claims task also without verdicts, verdict notes and evidence stances).",
+                       epilog="Examples:\n  launchbench export --task qa --out qa-inputs/\n"
+                              "  launchbench export --task claims --out claims-inputs/")
+    p.add_argument("--task", choices=("qa", "sql", "claims"), required=True)
+    p.add_argument("--out", type=Path, required=True, help="a new or empty folder")
+    _data_args(p)
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("report", help="static HTML report with charts", formatter_class=raw,
                        description="Write an HTML page with charts (start vs schedule, timelines, audience claimed "
