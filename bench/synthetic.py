@@ -126,14 +126,18 @@ def generate(out: Path, n_obs: int) -> dict[str, int]:
     counts["launch_metrics"] = metrics_table.num_rows
     # the claim-verdict task scales with the claims; the questions stay the committed set (they do not grow), with
     # their gold answers computed on this data, as the build computes them
-    from launchbench.benchmark import CLAIMS_SQL, answer_from_rows
+    from launchbench.benchmark import answer_from_rows, claim_tables, load_config
 
     con = connect(out)
-    claims = con.sql(CLAIMS_SQL).to_arrow_table().cast(schemas["benchmark_claims"].arrow_schema())
+    claims, evidence = claim_tables(con, load_config(None))  # no split lists: every claim in dev
+    claims_schema = schemas["benchmark_claims"].arrow_schema()
+    claims = claims.select(claims_schema.names).cast(claims_schema)
     write(schemas["benchmark_claims"], claims, out)
+    write(schemas["benchmark_evidence"],
+          pa.Table.from_pylist(evidence, schema=schemas["benchmark_evidence"].arrow_schema()), out)
     questions = []
     for q in pq.read_table(ROOT / "dataset" / "data" / "benchmark_questions.parquet").to_pylist():
-        answer = answer_from_rows(q["answer_type"], con.execute(q["gold_sql"]).fetchall())
+        answer = answer_from_rows(q["answer_type"], con.execute(q["gold_sql"]).fetchall(), q["ordered"])
         q["gold_answer"] = None if answer is None else json.dumps(answer, ensure_ascii=False)
         if len(q["gold_answer"] or "") <= DEFAULT_MAX_TEXT:  # a list of thousands of launches is no answer
             questions.append(q)

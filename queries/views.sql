@@ -16,6 +16,7 @@ CREATE OR REPLACE VIEW claim_evidence AS SELECT * FROM read_parquet('dataset/dat
 CREATE OR REPLACE VIEW benchmark_questions AS SELECT * FROM read_parquet('dataset/data/benchmark_questions.parquet');
 CREATE OR REPLACE VIEW launch_metrics AS SELECT * FROM read_parquet('dataset/data/launch_metrics.parquet');
 CREATE OR REPLACE VIEW benchmark_claims AS SELECT * FROM read_parquet('dataset/data/benchmark_claims.parquet');
+CREATE OR REPLACE VIEW benchmark_evidence AS SELECT * FROM read_parquet('dataset/data/benchmark_evidence.parquet');
 CREATE OR REPLACE VIEW claim_kinds AS SELECT * FROM (VALUES
     ('cause_cyberattack', true, 'The trouble was caused by an attack (DDoS, hacking).'),
     ('cause_demand', true, 'The trouble was caused by more people arriving than expected.'),
@@ -101,6 +102,37 @@ CREATE OR REPLACE VIEW verdicts AS SELECT * FROM (VALUES
     ('disputed', 'either', 'Independent evidence addresses it but conflicts or does not settle it.'),
     ('unverified', 'none', 'Nothing independent addresses it; interested parties alone do not settle a claim.')
 ) AS v("verdict", "deciding_stance", "description");
+CREATE OR REPLACE VIEW deciding_evidence AS
+-- deciding_evidence: the claim_evidence rows a claim's verdict rests on. A row decides when its stance is the
+-- verdict's deciding stance (verdicts.deciding_stance; for disputed, any side-taking stance), its asserter is
+-- independent (reporter_kinds.independent), it is read on a page carrying another report than the claim's own,
+-- and that page may vote (copy_kinds.votes: a rewrite may garble what it carries). The one definition: the check
+-- verdict_has_deciding_evidence and the benchmark's claims task (gold evidence) both read it.
+with
+
+claims_ as (
+    select c.claim_id, c.verdict, s.report_id as claim_report_id
+    from claims c join sources s using (source_id)
+),
+
+evidence as (
+    select e.evidence_id, e.claim_id, e.stance, e.asserted_by_kind, s.report_id, ck.votes
+    from claim_evidence e join sources s using (source_id) join copy_kinds ck using (copy_kind)
+),
+
+final as (
+    select e.evidence_id, e.claim_id
+    from claims_ c
+    join evidence e using (claim_id)
+    join verdicts v using (verdict)
+    join stances st using (stance)
+    join reporter_kinds k on k.reporter_kind = e.asserted_by_kind
+    where k.independent and e.votes
+      and e.report_id <> c.claim_report_id
+      and (e.stance = v.deciding_stance or (v.deciding_stance = 'either' and st.takes_side))
+)
+
+select * from final;
 CREATE OR REPLACE VIEW launch_sources AS
 -- launch_sources: every page a launch cites, once per way it is cited (observation, claim, claim evidence,
 -- timeline, reaction), with the page's report. The one definition of "the sources of a launch": n_sources in

@@ -148,7 +148,8 @@ def test_the_canary_is_everywhere_and_the_same():
     """BIG-bench style: the canary line sits in the card, the benchmark files and every Parquet file."""
     canary = yaml.safe_load((DATASET / "metadata.yaml").read_text())["canary"]
     assert "canary GUID" in canary
-    for path in (DATASET / "README.md", ROOT / "benchmark" / "README.md", ROOT / "benchmark" / "questions.yaml"):
+    for path in (DATASET / "README.md", ROOT / "benchmark" / "README.md", ROOT / "benchmark" / "questions.yaml",
+                 ROOT / "benchmark" / "benchmark.yaml", ROOT / "benchmark" / "synonyms.yaml"):
         assert canary in path.read_text(), path
     for path in (DATASET / "data").glob("*.parquet"):
         assert pq.read_schema(path).metadata[b"launchbench.canary"].decode() == canary, path

@@ -266,19 +266,22 @@ def test_a_query_needing_too_much_memory_is_stopped():
 def test_eval_sql_scores_hostile_predictions_wrong_and_carries_on(tmp_path, capsys):
     from launchbench.db import connect
 
-    gold = connect().execute("select qid, gold_sql from benchmark_questions order by qid").fetchall()
+    gold = connect().execute("select qid, gold_sql from benchmark_questions where split = 'test' "
+                             "order by qid").fetchall()
     hostile = {gold[0][0]: "EXPLAIN ANALYZE DROP VIEW launches",
-               gold[1][0]: "select gold_answer from benchmark_questions where qid = 'q001'",  # the gold is hidden
-               gold[2][0]: "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t"}
+               gold[1][0]: f"select gold_answer from benchmark_questions where qid = '{gold[1][0]}'",  # gold hidden
+               gold[2][0]: "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t",
+               gold[3][0]: "select role from benchmark_evidence"}
     lines = [json.dumps({"qid": q, "sql": hostile.get(q, sql)}) for q, sql in gold]
     path = tmp_path / "predictions.jsonl"
     path.write_text("\n".join(lines))
     report = tmp_path / "score.json"
-    assert main(["eval", "--task", "sql", str(path), "--json", str(report), "--timeout", "1"]) == 0
+    assert main(["eval", "--task", "sql", "--split", "test", str(path), "--json", str(report), "--timeout", "1"]) == 0
     assert "Traceback" not in capsys.readouterr().err
     items = {i["id"]: i for i in json.loads(report.read_text())["items"]}
     assert [q for q, i in items.items() if not i["correct"]] == sorted(hostile)
     assert "SqlRefused" in items[gold[0][0]]["error"] and "benchmark_questions" in items[gold[1][0]]["error"]
+    assert "benchmark_evidence" in items[gold[3][0]]["error"]
 
 
 # ---------------------------------------------------------------- validate and the readers

@@ -1,14 +1,19 @@
-"""Build the benchmark tables: questions with gold answers computed from gold SQL, and the claim-verdict task.
+"""Build the benchmark tables: questions with gold answers computed from gold SQL, and the claim-verdict task with
+its candidate evidence.
 
 Part of the build (after launch_metrics): the gold SQL runs on a read-only connection over the freshly written
-Parquet, so a gold answer is always what the data says, never a typed-in value.
+Parquet, so a gold answer is always what the data says, never a typed-in value. The definitions are in
+benchmark/: questions.yaml (per-launch templates and hand-written questions), benchmark.yaml (version and splits).
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
+import math
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,7 +22,15 @@ import yaml
 from launchbench.paths import project_root
 from launchbench.schema import load_schemas
 
-QUESTION_FIELDS = {"qid", "question", "gold_sql", "answer_type", "tolerance", "tags", "answerable"}
+COMMON_FIELDS = {"key", "question", "gold_sql", "answer_type", "tolerance", "ordered", "difficulty", "tags", "tasks"}
+TEMPLATE_FIELDS = COMMON_FIELDS | {"when_no_answer"}
+QUESTION_FIELDS = COMMON_FIELDS | {"launch_id", "answerable"}
+REQUIRED_FIELDS = ("key", "question", "gold_sql", "answer_type", "difficulty", "tags")
+WHEN_NO_ANSWER = ("skip", "unanswerable")
+QA_TASKS = ("qa", "sql")
+CONFIG_FIELDS = {"version", "released", "test_share", "claims_test_launches", "claims_dev_launches", "distractors"}
+_LAUNCH_ID = re.compile(r"^[0-9a-z-]+$")  # what a launch id may hold, so it can be put into SQL text as it is
+
 CLAIMS_SQL = """
 with final as (
     select c.claim_id, c.launch_id, c.claim_kind, c.statement,
@@ -31,20 +44,25 @@ with final as (
 )
 select * from final order by claim_id
 """
+# every evidence row with what a system is shown of it, and whether it decides its own claim's verdict
+EVIDENCE_SQL = """
+select e.evidence_id, e.claim_id, c.launch_id, e.quote, s.publisher, s.url, e.asserted_by,
+       e.evidence_id in (select evidence_id from deciding_evidence) as deciding
+from claim_evidence e join claims c using (claim_id) join sources s on s.source_id = e.source_id
+order by e.evidence_id
+"""
+
+
+# the benchmark's own tables: gold, so never shown to a system under test (export, the sql task's connection)
+BENCHMARK_TABLES = ("benchmark_questions", "benchmark_claims", "benchmark_evidence")
 
 
 class BenchmarkError(ValueError):
     pass
 
 
-def is_ordered(sql: str) -> bool:
-    """Does the gold SQL order its final rows? (an ORDER BY outside any parentheses)"""
-    depth, text = 0, []
-    for ch in sql:
-        depth += ch == "("
-        depth -= ch == ")"
-        text.append(ch if depth == 0 else " ")
-    return re.search(r"\border\s+by\b", "".join(text), re.IGNORECASE) is not None
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def to_jsonable(value):
@@ -54,89 +72,269 @@ def to_jsonable(value):
         return value.isoformat()
     if hasattr(value, "is_integer") and value.is_integer():
         return int(value)
+    if hasattr(value, "as_integer_ratio") and not isinstance(value, (bool, int)):
+        return float(value)  # DECIMAL
     return value
 
 
-def answer_from_rows(answer_type: str, rows: list[tuple]):
-    """The gold answer a result set gives, by answer type (None when there is nothing)."""
+def answer_from_rows(answer_type: str, rows: list[tuple], ordered: bool = False):
+    """The gold answer a result set gives, by answer type (None when there is nothing). An unordered list is a set:
+    stored sorted, so the same rows in another order give the same gold."""
     if answer_type == "list":
         values = [to_jsonable(r[0]) for r in rows if r[0] is not None]
-        return values or None
+        return (values if ordered else sorted(values, key=str)) or None
     if not rows or rows[0][0] is None:
         return None
+    if answer_type == "interval":  # one row: low, high
+        low, high = rows[0][0], rows[0][1] if len(rows[0]) > 1 else None
+        return None if high is None else [to_jsonable(low), to_jsonable(high)]
     value = to_jsonable(rows[0][0])
-    if answer_type == "number":
-        return float(value) if not isinstance(value, int) else value
     if answer_type == "boolean":
         return bool(value)
     return str(value) if answer_type in ("string", "timestamp") else value
 
 
-def questions_file(records: Path) -> Path | None:
-    """benchmark/questions.yaml for the dataset's own records; other record sets (test fixtures) may carry a
-    benchmark_questions.yaml of their own, else they get no questions."""
+# ---------------------------------------------------------------- definitions
+
+def _load(path: Path):
+    from launchbench.records import _StrictLoader  # no aliases, no duplicate keys
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BenchmarkError(f"{path}: cannot be read: {exc}".replace("\n", " ")) from exc
+
+
+def benchmark_dir(records: Path) -> Path | None:
+    """benchmark/ for the dataset's own records; other record sets (test fixtures) may carry a benchmark/ folder of
+    their own, else they get no questions."""
     if records.resolve() == (project_root() / "dataset" / "records").resolve():
-        return project_root() / "benchmark" / "questions.yaml"
-    own = records / "benchmark_questions.yaml"
-    return own if own.exists() else None
+        return project_root() / "benchmark"
+    own = records / "benchmark"
+    return own if own.is_dir() else None
 
 
-def load_questions(path: Path | None) -> list[dict]:
-    if path is None:
-        return []
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    seen = set()
-    for i, q in enumerate(items):
-        label = f"{path.name}: question [{i}] ({q.get('qid', '?')})"
-        unknown = set(q) - QUESTION_FIELDS
-        if unknown:
-            raise BenchmarkError(f"{label}: unknown field(s) {', '.join(sorted(unknown))}")
-        if q["qid"] in seen:
-            raise BenchmarkError(f"{label}: duplicate qid")
-        seen.add(q["qid"])
-    return items
+def load_config(folder: Path | None) -> dict:
+    defaults = {"version": "0.0.0", "released": None, "test_share": 0.4, "claims_test_launches": [],
+                "claims_dev_launches": [], "distractors": 4}
+    path = folder / "benchmark.yaml" if folder else None
+    if path is None or not path.exists():
+        return defaults
+    config = _load(path)
+    if not isinstance(config, dict):
+        raise BenchmarkError(f"{path}: expected a mapping of settings")
+    unknown = set(config) - CONFIG_FIELDS
+    if unknown:
+        raise BenchmarkError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    if not 0 < float(config.get("test_share", 0.4)) < 1:
+        raise BenchmarkError(f"{path}: test_share must be between 0 and 1")
+    return {**defaults, **config}
 
+
+def benchmark_version(records: Path | None = None) -> str:
+    return str(load_config(benchmark_dir(records or project_root() / "dataset" / "records"))["version"])
+
+
+def _check_item(item, label: str, allowed: set[str], types: tuple, difficulties: tuple) -> dict:
+    if not isinstance(item, dict):
+        raise BenchmarkError(f"{label}: expected a mapping with {', '.join(REQUIRED_FIELDS)}")
+    unknown = set(item) - allowed
+    if unknown:
+        raise BenchmarkError(f"{label}: unknown field(s) {', '.join(sorted(unknown))}")
+    missing = [f for f in REQUIRED_FIELDS if f not in item]
+    if missing:
+        raise BenchmarkError(f"{label}: missing field(s) {', '.join(missing)}")
+    if item["answer_type"] not in types:
+        raise BenchmarkError(f"{label}: answer_type {item['answer_type']!r} is not one of {', '.join(types)}")
+    if item["difficulty"] not in difficulties:
+        raise BenchmarkError(f"{label}: difficulty {item['difficulty']!r} is not one of {', '.join(difficulties)}")
+    if item.get("ordered") and item["answer_type"] != "list":
+        raise BenchmarkError(f"{label}: ordered applies to list answers only")
+    if item.get("ordered") and not re.search(r"\border\s+by\b", item["gold_sql"], re.IGNORECASE):
+        raise BenchmarkError(f"{label}: an ordered list needs an ORDER BY in its gold_sql")
+    tasks = item.get("tasks", list(QA_TASKS))
+    if not tasks or set(tasks) - set(QA_TASKS):
+        raise BenchmarkError(f"{label}: tasks must be a non-empty subset of {', '.join(QA_TASKS)}")
+    if item.get("when_no_answer", "skip") not in WHEN_NO_ANSWER:
+        raise BenchmarkError(f"{label}: when_no_answer must be one of {', '.join(WHEN_NO_ANSWER)}")
+    return item
+
+
+def load_definitions(folder: Path | None) -> tuple[list[dict], list[dict]]:
+    """(templates, questions) from `folder`/questions.yaml, each checked; errors name the file and the item."""
+    path = folder / "questions.yaml" if folder else None
+    if path is None or not path.exists():
+        return [], []
+    doc = _load(path) or {}
+    if not isinstance(doc, dict) or set(doc) - {"templates", "questions"}:
+        raise BenchmarkError(f"{path}: expected the sections templates: and questions:")
+    table = load_schemas()["benchmark_questions"]
+    types, difficulties = tuple(table.column("answer_type").enum), tuple(table.column("difficulty").enum)
+    keys: set[str] = set()
+    out = []
+    for section, allowed in (("templates", TEMPLATE_FIELDS), ("questions", QUESTION_FIELDS)):
+        items = []
+        for i, item in enumerate(doc.get(section) or []):
+            label = f"{path.name}: {section}[{i}] ({item.get('key', '?') if isinstance(item, dict) else '?'})"
+            items.append(_check_item(item, label, allowed, types, difficulties))
+            if item["key"] in keys:
+                raise BenchmarkError(f"{label}: duplicate key")
+            keys.add(item["key"])
+        out.append(items)
+    return out[0], out[1]
+
+
+# ---------------------------------------------------------------- questions
 
 GOLD_LIMITS_ROWS = 100_000  # a gold answer is a cell or a short list; more rows than this is a broken query
 
 
-def question_rows(con, questions: list[dict]) -> list[dict]:
+def _launch_phrase(launch_id: str, title: str) -> str:
+    day = dt.date.fromisoformat(launch_id[:10])
+    title = title.replace('"', "'")  # the title goes inside typographic quotes
+    return f"“{title}” ({day.day} {day:%B %Y})"
+
+
+def _instances(templates: list[dict], questions: list[dict], launches: list[tuple[str, str]]) -> list[dict]:
+    """Every question to ask: each template once per launch, then the hand-written ones."""
+    items = []
+    for t in templates:
+        for launch_id, title in launches:
+            if not _LAUNCH_ID.match(launch_id):
+                raise BenchmarkError(f"launch id {launch_id!r} cannot be put into a template's SQL")
+            items.append({**t, "template": t["key"], "launch_id": launch_id, "qid_seed": f"{t['key']}/{launch_id}",
+                          "question": t["question"].replace("{launch}", _launch_phrase(launch_id, title)),
+                          "gold_sql": t["gold_sql"].replace("{launch_id}", launch_id)})
+    for q in questions:
+        items.append({**q, "template": q["key"], "qid_seed": q["key"], "launch_id": q.get("launch_id")})
+    return items
+
+
+def _assign_splits(rows: list[dict], test_share: float) -> None:
+    """Within each stratum (difficulty x answer type), ordered by a hash of the qid, every item where the running
+    share of test passes a whole number goes to test: each stratum gets `test_share` of test, small ones included
+    as far as rounding allows, and an item keeps its split while its stratum keeps its members."""
+    strata = defaultdict(list)
+    for row in rows:
+        strata[(row["difficulty"], row["answer_type"])].append(row)
+    for group in strata.values():
+        group.sort(key=lambda r: digest(r["qid"]))
+        for i, row in enumerate(group):
+            row["split"] = "test" if math.floor((i + 1) * test_share) > math.floor(i * test_share) else "dev"
+
+
+def question_rows(con, templates: list[dict], questions: list[dict], test_share: float) -> list[dict]:
     from launchbench.sandbox import DEFAULT_LIMITS, fetch
 
     limits = dataclasses.replace(DEFAULT_LIMITS, max_rows=GOLD_LIMITS_ROWS)
-    rows = []
-    for q in questions:
+    launches = con.execute("select launch_id, title from launches order by launch_id").fetchall()
+    rows, qids = [], {}
+    for item in _instances(templates, questions, launches):
+        templated = "qid_seed" in item and item["qid_seed"] != item["key"]
+        label = f"benchmark/questions.yaml: {item['key']}" + (f" for {item['launch_id']}" if templated else "")
         try:
-            _, result, _ = fetch(con, q["gold_sql"], limits=limits)
+            _, result, _ = fetch(con, item["gold_sql"], limits=limits)
         except Exception as exc:
-            raise BenchmarkError(f"benchmark/questions.yaml: {q['qid']}: gold_sql failed: {exc}") from exc
-        answerable = q.get("answerable", True)
-        answer = answer_from_rows(q["answer_type"], result)
-        if answerable and answer is None:
-            raise BenchmarkError(f"benchmark/questions.yaml: {q['qid']}: gold_sql returns no answer; "
-                                 "mark it answerable: false or fix the SQL")
-        if not answerable and answer is not None:
-            raise BenchmarkError(f"benchmark/questions.yaml: {q['qid']}: marked unanswerable but the data now "
-                                 f"answer it ({answer!r}); make it answerable")
-        rows.append({"qid": q["qid"], "question": q["question"], "gold_sql": " ".join(q["gold_sql"].split()),
+            raise BenchmarkError(f"{label}: gold_sql failed: {str(exc).splitlines()[0]}") from exc
+        answer = answer_from_rows(item["answer_type"], result, bool(item.get("ordered", False)))
+        if templated:
+            if answer is None and item.get("when_no_answer", "skip") == "skip":
+                continue
+            answerable = answer is not None
+        else:
+            answerable = item.get("answerable", True)
+            if answerable and answer is None:
+                raise BenchmarkError(f"{label}: gold_sql returns no answer; mark it answerable: false or fix the SQL")
+            if not answerable and answer is not None:
+                raise BenchmarkError(f"{label}: marked unanswerable but the data now answer it ({answer!r}); "
+                                     "make it answerable")
+        qid = "q" + digest(item["qid_seed"])[:6]
+        if qid in qids:
+            raise BenchmarkError(f"{label}: its id {qid} collides with {qids[qid]}; rename the key")
+        qids[qid] = label
+        rows.append({"qid": qid, "template": item["template"], "launch_id": item["launch_id"],
+                     "question": " ".join(item["question"].split()), "gold_sql": " ".join(item["gold_sql"].split()),
                      "gold_answer": None if answer is None else json.dumps(answer, ensure_ascii=False),
-                     "answer_type": q["answer_type"], "tolerance": float(q.get("tolerance", 0)),
-                     "tags": list(q["tags"]), "answerable": answerable, "ordered": is_ordered(q["gold_sql"])})
+                     "answer_type": item["answer_type"], "tolerance": float(item.get("tolerance", 0)),
+                     "ordered": bool(item.get("ordered", False)), "difficulty": item["difficulty"],
+                     "tasks": list(item.get("tasks", QA_TASKS)), "tags": list(item["tags"]),
+                     "answerable": answerable})
+    _assign_splits(rows, test_share)
     return sorted(rows, key=lambda r: r["qid"])
 
 
+# ---------------------------------------------------------------- claims and their candidate evidence
+
+def _claim_splits(config: dict, launch_ids: set[str]) -> dict[str, str]:
+    test, dev = set(config["claims_test_launches"]), set(config["claims_dev_launches"])
+    if not test and not dev:  # a record set without a benchmark definition (a test fixture): all claims are dev
+        return {i: "dev" for i in launch_ids}
+    if test & dev:
+        raise BenchmarkError(f"benchmark/benchmark.yaml: launches in both claims splits: {', '.join(sorted(test & dev))}")
+    unplaced = launch_ids - test - dev
+    if unplaced:
+        raise BenchmarkError("benchmark/benchmark.yaml: launches with claims in neither claims_test_launches nor "
+                             f"claims_dev_launches: {', '.join(sorted(unplaced))} (a new launch needs a split)")
+    return {**{i: "test" for i in test}, **{i: "dev" for i in dev}}
+
+
+def _candidates(claim_id: str, own: list[dict], launch_evidence: list[dict], distractors: int) -> list[dict]:
+    """A claim's candidates: its own passages, and up to `distractors` passages of other claims of the same launch
+    (chosen by hash, none with a quote the claim already has), shuffled by hash."""
+    quotes = {e["quote"] for e in own}
+    others, seen = [], set()
+    for e in sorted(launch_evidence, key=lambda e: digest(f"{claim_id}|{e['evidence_id']}")):
+        if e["claim_id"] != claim_id and e["quote"] not in quotes and e["quote"] not in seen:
+            others.append(e)
+            seen.add(e["quote"])
+    chosen = [(e, "deciding" if e["deciding"] else "related") for e in own] + \
+             [(e, "distractor") for e in others[:distractors]]
+    chosen.sort(key=lambda pair: digest(f"{claim_id}|{pair[0]['evidence_id']}"))
+    return [{"passage_id": "p" + digest(f"{claim_id}|{e['evidence_id']}")[:8], "claim_id": claim_id,
+             "position": i, "evidence_id": e["evidence_id"], "quote": e["quote"], "publisher": e["publisher"],
+             "url": e["url"], "asserted_by": e["asserted_by"], "role": role}
+            for i, (e, role) in enumerate(chosen, start=1)]
+
+
+def claim_tables(con, config: dict) -> tuple[pa.Table, list[dict]]:
+    claims = con.sql(CLAIMS_SQL).to_arrow_table()
+    splits = _claim_splits(config, set(claims.column("launch_id").to_pylist()))
+    claims = claims.append_column("split", pa.array([splits[i] for i in claims.column("launch_id").to_pylist()]))
+    cur = con.execute(EVIDENCE_SQL)
+    names = [d[0] for d in cur.description]
+    evidence = [dict(zip(names, r)) for r in cur.fetchall()]
+    by_claim, by_launch = defaultdict(list), defaultdict(list)
+    for e in evidence:
+        by_claim[e["claim_id"]].append(e)
+        by_launch[e["launch_id"]].append(e)
+    rows = []
+    for claim_id, launch_id in zip(claims.column("claim_id").to_pylist(), claims.column("launch_id").to_pylist()):
+        # a claim without evidence rows still gets distractors: its candidates are only other claims' passages
+        rows += _candidates(claim_id, by_claim[claim_id], by_launch[launch_id], int(config["distractors"]))
+    ids = [r["passage_id"] for r in rows]
+    if len(ids) != len(set(ids)):
+        raise BenchmarkError("benchmark_evidence: two candidate passages got the same id")
+    return claims, rows
+
+
 def build_tables(folder: Path, records: Path) -> dict[str, pa.Table]:
-    """benchmark_questions and benchmark_claims computed over the Parquet in `folder`."""
+    """benchmark_questions, benchmark_claims and benchmark_evidence computed over the Parquet in `folder`."""
     from launchbench.sandbox import connect_read_only
 
     schemas = load_schemas()
+    bench = benchmark_dir(records)
+    config = load_config(bench)
+    templates, questions = load_definitions(bench)
     con = connect_read_only(folder)
     try:
-        questions = question_rows(con, load_questions(questions_file(records)))
-        claims = con.sql(CLAIMS_SQL).to_arrow_table()
+        question_table = question_rows(con, templates, questions, float(config["test_share"]))
+        claims, evidence = claim_tables(con, config)
     finally:
         con.close()
+    claims_schema = schemas["benchmark_claims"].arrow_schema()
     return {
-        "benchmark_questions": pa.Table.from_pylist(questions, schema=schemas["benchmark_questions"].arrow_schema()),
-        "benchmark_claims": claims.cast(schemas["benchmark_claims"].arrow_schema()),
+        "benchmark_questions": pa.Table.from_pylist(question_table,
+                                                    schema=schemas["benchmark_questions"].arrow_schema()),
+        "benchmark_claims": claims.select(claims_schema.names).cast(claims_schema),
+        "benchmark_evidence": pa.Table.from_pylist(evidence, schema=schemas["benchmark_evidence"].arrow_schema()),
     }

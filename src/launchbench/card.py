@@ -74,6 +74,31 @@ def _citation(meta: dict) -> str:
             f"  author = {{{' and '.join(meta['authors'])}}},\n  note = {{Dataset version {meta['version']}}}\n}}")
 
 
+def _benchmark_section(data: Path) -> list[str]:
+    """The benchmark's version, splits and baselines (benchmark/baselines.json, written by `launchbench
+    baselines --json`), so the card says how hard each task is."""
+    import json
+
+    from launchbench.baselines import table
+    from launchbench.benchmark import benchmark_version
+
+    questions = pq.read_table(data / "benchmark_questions.parquet", columns=["split", "tasks"]).to_pylist()
+    claims = pq.read_table(data / "benchmark_claims.parquet", columns=["split"]).to_pylist()
+    count = lambda rows, split: sum(r["split"] == split for r in rows)
+    lines = ["## Benchmark", "",
+             f"Benchmark version **{benchmark_version()}** (versioned apart from the data; see benchmark/CHANGELOG.md "
+             f"and benchmark/README.md). {len(questions)} questions for the qa and sql tasks ({count(questions, 'dev')} "
+             f"dev, {count(questions, 'test')} test) and {len(claims)} claims with candidate evidence "
+             f"({count(claims, 'dev')} dev, {count(claims, 'test')} test, split by launch). The tables "
+             "`benchmark_questions`, `benchmark_claims` and `benchmark_evidence` hold the gold; `launchbench export` "
+             "writes what a system may see.", ""]
+    path = project_root() / "benchmark" / "baselines.json"
+    if path.exists():
+        lines += ["Baselines (`launchbench baselines`), scored by `launchbench eval`:", "",
+                  table(json.loads(path.read_text(encoding="utf-8"))), ""]
+    return lines
+
+
 def card_text(data: Path) -> str:
     meta, schemas = metadata(), load_schemas()
     rows = {name: pq.read_metadata(data / f"{name}.parquet").num_rows for name in schemas}
@@ -102,7 +127,7 @@ def card_text(data: Path) -> str:
              'observations = load_dataset("dataset", "observations", split="train")',
              "# a frozen release: point data_files at its folder",
              'load_dataset("parquet", data_files="dataset/releases/1.0.0/observations.parquet", split="train")',
-             "```", "", prose, "", "## Codebook", ""]
+             "```", "", prose, "", *_benchmark_section(data), "## Codebook", ""]
     for name in names:
         table = schemas[name]
         key = ", ".join(table.primary_key)

@@ -165,13 +165,30 @@ def _cmd_eval(args) -> int:
     from launchbench.evaluate import PredictionError, evaluate, summary
 
     try:
-        score = evaluate(args.task, args.predictions, _data(args), args.timeout, args.strict)
+        score = evaluate(args.task, args.predictions, _data(args), args.timeout, args.strict, args.split)
     except PredictionError as exc:
         print(f"launchbench eval: {exc}", file=sys.stderr)
         return 1
     print(summary(score))
     if args.json:
         args.json.write_text(json.dumps(score.to_json(), indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+def _cmd_baselines(args) -> int:
+    import json
+
+    try:
+        import rank_bm25  # noqa: F401
+    except ImportError:
+        print("the bm25 baselines need rank-bm25: pip install 'launchbench[baselines]'", file=sys.stderr)
+        return 1
+    from launchbench.baselines import run, table
+
+    results = run(tuple(args.task or ("qa", "sql", "claims")), tuple(args.split or ("dev", "test")), _data(args))
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
@@ -200,7 +217,11 @@ def _cmd_release(args) -> int:
 def _cmd_export(args) -> int:
     from launchbench.export import export
 
-    counts = export(args.task, args.out, args.data, args.version)
+    try:
+        counts = export(args.task, args.out, args.data, args.version, args.split)
+    except ValueError as exc:
+        print(f"launchbench export: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {args.out}: inputs.jsonl ({counts['items']} items), data/ ({counts['tables']} tables), README.md")
     return 0
 
@@ -312,25 +333,41 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score predictions on the benchmark (qa, sql, claims)", formatter_class=raw,
                        description="Score a JSON Lines prediction file. qa: {\"qid\", \"answer\"}; sql: "
-                                   "{\"qid\", \"sql\"}; claims: {\"claim_id\", \"verdict\"}. Rules: benchmark/README.md.",
-                       epilog="Examples:\n  launchbench eval --task qa predictions.jsonl\n"
-                              "  launchbench eval --task claims verdicts.jsonl --json score.json")
+                                   "{\"qid\", \"sql\"}; claims: {\"claim_id\", \"verdict\", \"evidence\": "
+                                   "[passage ids]}. Rules: benchmark/README.md.",
+                       epilog="Examples:\n  launchbench eval --task qa --split test predictions.jsonl\n"
+                              "  launchbench eval --task claims --split test verdicts.jsonl --json score.json")
     p.add_argument("--task", choices=("qa", "sql", "claims"), required=True)
     p.add_argument("predictions", type=Path, help="JSON Lines file, one prediction per line")
     p.add_argument("--json", type=Path, default=None, help="write task, n, score and per-tag scores here")
     p.add_argument("--timeout", type=_positive(float), default=None, metavar="SECONDS",
                    help="sql task: stop each predicted statement after this many seconds (default 10)")
     p.add_argument("--strict", action="store_true", help="an id without a prediction is an error, not a wrong item")
+    p.add_argument("--split", choices=("dev", "test"), default=None, help="score one split (default: both)")
     _data_args(p)
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("baselines", help="run and score the simple baselines (majority, keyword, BM25)",
+                       formatter_class=raw,
+                       description="Run the baselines on the exported inputs (learned ones read dev gold only) and "
+                                   "score them with eval; prints a Markdown table. About a minute (the sql task runs "
+                                   "every predicted query twice).",
+                       epilog="Examples:\n  launchbench baselines --split test\n"
+                              "  launchbench baselines --json benchmark/baselines.json")
+    p.add_argument("--task", choices=("qa", "sql", "claims"), action="append", help="one task (repeatable)")
+    p.add_argument("--split", choices=("dev", "test"), action="append", help="one split (repeatable)")
+    p.add_argument("--json", type=Path, default=None, help="write the results here")
+    _data_args(p)
+    p.set_defaults(func=_cmd_baselines)
 
     p = sub.add_parser("export", help="write what a system under test may see for one task", formatter_class=raw,
                        description="Write OUT/inputs.jsonl (the items without gold answers, gold SQL, verdicts or "
                                    "answerability) and OUT/data/ (the tables without the benchmark's own; for the "
                                    "claims task also without verdicts, verdict notes and evidence stances).",
-                       epilog="Examples:\n  launchbench export --task qa --out qa-inputs/\n"
-                              "  launchbench export --task claims --out claims-inputs/")
+                       epilog="Examples:\n  launchbench export --task qa --split test --out qa-test/\n"
+                              "  launchbench export --task claims --split test --out claims-test/")
     p.add_argument("--task", choices=("qa", "sql", "claims"), required=True)
+    p.add_argument("--split", choices=("dev", "test"), default=None, help="one split's items (default: both)")
     p.add_argument("--out", type=Path, required=True, help="a new or empty folder")
     _data_args(p)
     p.set_defaults(func=_cmd_export)

@@ -216,11 +216,11 @@ def _gold_answers(con) -> list[CheckResult]:
 
     wrong, error = [], None
     try:
-        questions = con.execute("select qid, gold_sql, answer_type, gold_answer from benchmark_questions "
+        questions = con.execute("select qid, gold_sql, answer_type, ordered, gold_answer from benchmark_questions "
                                 "order by qid").fetchall()
-        for qid, sql, answer_type, stored in questions:
+        for qid, sql, answer_type, ordered, stored in questions:
             try:
-                answer = answer_from_rows(answer_type, fetch(con, sql, limits=DEFAULT_LIMITS)[1])
+                answer = answer_from_rows(answer_type, fetch(con, sql, limits=DEFAULT_LIMITS)[1], ordered)
             except Exception as exc:  # a gold SQL that no longer runs, or is not a plain read
                 wrong.append(f"{qid}: gold_sql fails ({str(exc).splitlines()[0]})")
                 continue
