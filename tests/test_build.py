@@ -33,7 +33,8 @@ def test_check_reports_stale_data(records, tmp_path, capsys):
     edit_yaml(records / FIXTURE_LAUNCH, lambda d: d["launch"].update(title="Renamed"))
     stale = stale_files(out, records)
     assert [f for f in stale if f.endswith(".parquet")] == [
-        "benchmark_claims.parquet", "launch_metrics.parquet", "launches.parquet"]  # the title is in the claim context
+        "benchmark_claims.parquet", "benchmark_questions.parquet", "launch_metrics.parquet",
+        "launches.parquet"]  # the title is in the claim context and in the templated questions
     assert {"croissant.json", "datapackage.json"} <= set(stale)  # their checksums name the changed files
     assert main(["build", "--check", "--records", str(records), "--out", str(out)]) == 1
     assert "stale" in capsys.readouterr().err

@@ -23,10 +23,11 @@ from launchbench.paths import project_root
 from launchbench.schema import load_schemas
 
 COMMON_FIELDS = {"key", "question", "gold_sql", "answer_type", "tolerance", "ordered", "difficulty", "tags", "tasks"}
-TEMPLATE_FIELDS = COMMON_FIELDS | {"when_no_answer"}
+TEMPLATE_FIELDS = COMMON_FIELDS | {"when_no_answer", "skip_launches"}
 QUESTION_FIELDS = COMMON_FIELDS | {"launch_id", "answerable"}
 REQUIRED_FIELDS = ("key", "question", "gold_sql", "answer_type", "difficulty", "tags")
 WHEN_NO_ANSWER = ("skip", "unanswerable")
+TASKS = ("qa", "sql", "claims")
 QA_TASKS = ("qa", "sql")
 CONFIG_FIELDS = {"version", "released", "test_share", "claims_test_launches", "claims_dev_launches", "distractors"}
 _LAUNCH_ID = re.compile(r"^[0-9a-z-]+$")  # what a launch id may hold, so it can be put into SQL text as it is
@@ -59,6 +60,16 @@ BENCHMARK_TABLES = ("benchmark_questions", "benchmark_claims", "benchmark_eviden
 
 class BenchmarkError(ValueError):
     pass
+
+
+def choice_problem(task: str, split: str | None) -> str | None:
+    """Why `task` and `split` are not a task and a split of the benchmark (the splits are the schema's), or None."""
+    splits = load_schemas()["benchmark_questions"].column("split").enum
+    if task not in TASKS:
+        return f"unknown task {task!r}; expected one of {', '.join(TASKS)}"
+    if split is not None and split not in splits:
+        return f"unknown split {split!r}; expected one of {', '.join(splits)}"
+    return None
 
 
 def digest(text: str) -> str:
@@ -200,6 +211,8 @@ def _instances(templates: list[dict], questions: list[dict], launches: list[tupl
     items = []
     for t in templates:
         for launch_id, title in launches:
+            if launch_id in t.get("skip_launches", ()):  # reviewed: the question is ambiguous for this launch
+                continue
             if not _LAUNCH_ID.match(launch_id):
                 raise BenchmarkError(f"launch id {launch_id!r} cannot be put into a template's SQL")
             items.append({**t, "template": t["key"], "launch_id": launch_id, "qid_seed": f"{t['key']}/{launch_id}",

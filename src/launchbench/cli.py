@@ -16,6 +16,7 @@ def _data(args) -> Path | None:
 
 
 def _cmd_build(args) -> int:
+    from launchbench.benchmark import BenchmarkError
     from launchbench.build import BuildRefused, build, stale_files
     from launchbench.records import RecordError
 
@@ -33,6 +34,9 @@ def _cmd_build(args) -> int:
         print(f"build failed, nothing written ({len(exc.issues)} problem(s)):", file=sys.stderr)
         for issue in exc.issues:
             print(f"  {issue}", file=sys.stderr)
+        return 1
+    except BenchmarkError as exc:
+        print(f"build failed, nothing written: {exc}", file=sys.stderr)
         return 1
     except BuildRefused as exc:
         print(f"build refused, nothing written: the data would fail {len(exc.failures)} validate check(s):",

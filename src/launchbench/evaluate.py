@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-TASKS = ("qa", "sql", "claims")
-SPLITS = ("dev", "test")
-VERDICTS = ("supported", "disputed", "refuted", "unverified")
+from launchbench.schema import load_schemas
+
 SQL_TIMEOUT_SECONDS = 10.0
 UNANSWERABLE = "unanswerable"
 
@@ -73,8 +72,9 @@ def read_predictions(path: Path, task: str, known: dict[str, set[str]]) -> dict[
         if task == "sql" and not isinstance(value, str):
             raise PredictionError(f"{where}: 'sql' must be a string")
         if task == "claims":
-            if value not in VERDICTS:
-                raise PredictionError(f"{where}: verdict {value!r} is not one of {', '.join(VERDICTS)}")
+            verdicts = load_schemas()["claims"].column("verdict").enum  # the verdicts vocabulary
+            if value not in verdicts:
+                raise PredictionError(f"{where}: verdict {value!r} is not one of {', '.join(verdicts)}")
             evidence = obj.get("evidence", [])
             if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
                 raise PredictionError(f"{where}: 'evidence' must be a list of passage ids")
@@ -102,9 +102,13 @@ def synonyms() -> dict[str, str]:
     import yaml
 
     from launchbench.paths import project_root
+    from launchbench.records import _StrictLoader  # no aliases, no duplicate keys
 
     path = project_root() / "benchmark" / "synonyms.yaml"
-    groups = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+    groups = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader) if path.exists() else []
+    if not isinstance(groups or [], list) or not all(
+            isinstance(g, list) and g and all(isinstance(n, str) for n in g) for g in groups or []):
+        raise ValueError(f"{path}: expected a list of groups, each a list of names")
     return {normalize_text(name): normalize_text(group[0]) for group in groups or [] for name in group}
 
 
@@ -496,13 +500,13 @@ def evaluate(task: str, predictions_path: Path, data_dir: Path | None = None, ti
     """Score one prediction file on `split` (dev, test, or both when None); `timeout_s` bounds each predicted SQL
     statement (default SQL_TIMEOUT_SECONDS); with `strict`, an id without a prediction is an error instead of a
     wrong item."""
+    from launchbench.benchmark import choice_problem
     from launchbench.paths import data_dir_for
     from launchbench.sandbox import connect_read_only
 
-    if task not in TASKS:
-        raise PredictionError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
-    if split is not None and split not in SPLITS:
-        raise PredictionError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    problem = choice_problem(task, split)
+    if problem:
+        raise PredictionError(problem)
     data = Path(data_dir) if data_dir else data_dir_for(None)
     con = connect_read_only(data)
     try:

@@ -15,11 +15,9 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from launchbench.benchmark import BENCHMARK_TABLES
+from launchbench.benchmark import BENCHMARK_TABLES, choice_problem
 from launchbench.paths import data_dir_for
 
-TASKS = ("qa", "sql", "claims")
-SPLITS = ("dev", "test")
 # what each task's input items carry (the rest of a benchmark row is gold, or says how it is scored)
 INPUT_FIELDS = {"qa": ("qid", "question", "answer_type"), "sql": ("qid", "question"),
                 "claims": ("claim_id", "launch_id", "claim_kind", "statement", "context")}
@@ -54,10 +52,9 @@ def export(task: str, out: Path, data_dir: Path | None = None, version: str | No
            split: str | None = None) -> dict[str, int]:
     """Write `out`/inputs.jsonl and `out`/data/ for `task`; returns the number of items and tables written.
     Written into a temporary folder beside `out` and moved in at the end, so a failure leaves nothing."""
-    if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    problem = choice_problem(task, split)
+    if problem:
+        raise ValueError(problem)
     data = Path(data_dir) if data_dir else data_dir_for(version)
     out = Path(out)
     if out.exists() and any(out.iterdir()):
