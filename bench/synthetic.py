@@ -138,6 +138,7 @@ def generate(out: Path, n_obs: int) -> dict[str, int]:
     questions = []
     for q in pq.read_table(ROOT / "dataset" / "data" / "benchmark_questions.parquet").to_pylist():
         answer = answer_from_rows(q["answer_type"], con.execute(q["gold_sql"]).fetchall(), q["ordered"])
+        q["launch_id"] = None  # the committed launches are not in the synthetic data
         q["gold_answer"] = None if answer is None else json.dumps(answer, ensure_ascii=False)
         if len(q["gold_answer"] or "") <= DEFAULT_MAX_TEXT:  # a list of thousands of launches is no answer
             questions.append(q)
