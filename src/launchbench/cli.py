@@ -196,13 +196,15 @@ def _cmd_baselines(args) -> int:
     return 0
 
 
-def _cmd_report(args) -> int:
+def _cmd_site(args) -> int:
+    from launchbench.site import build_site
+
     try:
-        from launchbench.report import build_report
-    except ImportError:
-        print("the report needs matplotlib: pip install 'launchbench[report]'", file=sys.stderr)
+        index = build_site(args.out, _data(args))
+    except ValueError as exc:
+        print(f"launchbench site: refused: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {build_report(args.out, _data(args))}")
+    print(f"wrote {index} (open it in a browser; it works offline)")
     return 0
 
 
@@ -376,13 +378,18 @@ def _parser() -> argparse.ArgumentParser:
     _data_args(p)
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("report", help="static HTML report with charts", formatter_class=raw,
-                       description="Write an HTML page with charts (start vs schedule, timelines, audience claimed "
-                                   "vs independent, source mix), each also saved as PNG and SVG.",
-                       epilog="Example:\n  launchbench report --out report/   # then open report/index.html")
-    p.add_argument("--out", type=Path, default=Path("report"), help="output folder (default report/)")
-    _data_args(p)
-    p.set_defaults(func=_cmd_report)
+    for name in ("site", "report"):  # `report` is the 1.x name of the same page
+        p = sub.add_parser(name, help="static site: the launches side by side, a page per launch, the codebook"
+                           + (" (alias of site)" if name == "report" else ""), formatter_class=raw,
+                           description="Write a static site that works offline from file:// and on any static "
+                                       "host: index.html (the launches side by side, sortable, with comparison "
+                                       "charts and the downloads), launches/<launch_id>.html (timeline, every "
+                                       "report's figure linked to its page with the quoted words, claims with "
+                                       "their evidence, reactions, sources) and codebook.html.",
+                           epilog=f"Example:\n  launchbench {name} --out site/   # then open site/index.html")
+        p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default site/; replaced)")
+        _data_args(p)
+        p.set_defaults(func=_cmd_site)
 
     p = sub.add_parser("release", help="validate and freeze the data as a version", formatter_class=raw,
                        description="Freeze dataset/data into dataset/releases/VERSION/ with manifest.json. Refuses an "
