@@ -182,11 +182,8 @@ def _cmd_eval(args) -> int:
 def _cmd_baselines(args) -> int:
     import json
 
-    try:
-        import rank_bm25  # noqa: F401
-    except ImportError:
-        print("the bm25 baselines need rank-bm25: pip install 'launchbench[baselines]'", file=sys.stderr)
-        return 1
+    import rank_bm25  # noqa: F401  (checked first: a missing extra is named before any work is done)
+
     from launchbench.baselines import run, table
 
     results = run(tuple(args.task or ("qa", "sql", "claims")), tuple(args.split or ("dev", "test")), _data(args))
@@ -279,15 +276,49 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
                    help="print at most N rows as a table or JSON (default 10,000; CSV prints every row)")
 
 
+class _VersionAction(argparse.Action):
+    """`launchbench --version`: the package, and the dataset and benchmark versions of the repository at hand."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from launchbench import __version__
+
+        try:
+            from launchbench.benchmark import benchmark_version
+            from launchbench.card import dataset_version
+
+            data = f"dataset {dataset_version()}, benchmark {benchmark_version()}"
+        except Exception:  # outside a repository: the package alone
+            data = "no dataset repository found here"
+        print(f"launchbench {__version__} ({data})")
+        parser.exit()
+
+
+def _missing_extra(exc: ModuleNotFoundError) -> str | None:
+    """The `pip install` line for a missing optional package, read from the package's own extras."""
+    from importlib import metadata
+
+    module = (exc.name or "").split(".")[0]
+    try:
+        requires = metadata.requires("launchbench") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for line in requires:
+        name = line.split(";")[0].split("<")[0].split(">")[0].split("=")[0].split("[")[0].strip()
+        if "extra ==" in line and name.lower().replace("-", "_") == module.lower():
+            extra = line.split("extra ==")[1].strip().strip("\"'")
+            return f"pip install 'launchbench[{extra}]'"
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
-    from launchbench import __version__
 
     parser = argparse.ArgumentParser(
         prog="launchbench",
         description="LaunchBench: sourced data on political events hosted live on platforms.",
         epilog="Example: launchbench compare --format markdown",
     )
-    parser.add_argument("--version", action="version", version=f"launchbench {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the package, dataset and benchmark versions and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     raw = argparse.RawDescriptionHelpFormatter
 
@@ -443,6 +474,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
+    except ModuleNotFoundError as exc:  # an optional package this command needs is not installed
+        line = _missing_extra(exc)
+        if line is None:
+            raise
+        print(f"launchbench {args.command}: needs the optional package {exc.name!r}: {line}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `launchbench ... | head` closed the pipe: stop quietly, as other tools do
         import os
 

@@ -23,7 +23,7 @@ def _range(low: str, high: str, fmt: str) -> str:
 
 
 _PEOPLE = "%,d"
-_DISPLAY_SQL = f"""
+_DISPLAY_INNER = f"""
 select
     launch_id,
     platform_id,
@@ -35,7 +35,7 @@ select
     case when delay_minutes is null then '-' else
         {_figure("round(delay_minutes, 1)", "delay_basis", "%g")} || ' min '
         || {_range("round(delay_minutes_low, 1)", "round(delay_minutes_high, 1)", "%g")}
-        || ', ' || delay_n_reports || ' rep'
+        || coalesce(', ' || delay_n_reports || ' rep', '')
     end as delay,
     case when relaunched then 'yes' else 'no' end as relaunched,
     case when peak_listeners is null then '-' else
@@ -43,18 +43,19 @@ select
         || {_range("peak_listeners_low::bigint", "peak_listeners_high::bigint", _PEOPLE)}
     end as peak,
     case when peak_listeners is null then '-' else
-        {_figure("peak_listeners::bigint", "peak_listeners_basis", _PEOPLE)} || ', '
-        || peak_listeners_n_reports || ' rep'
+        {_figure("peak_listeners::bigint", "peak_listeners_basis", _PEOPLE)}
+        || coalesce(', ' || peak_listeners_n_reports || ' rep', '')
     end as peak_indep,
     case when peak_listeners_claimed is null then '-' else
         {_figure("peak_listeners_claimed::bigint", "peak_listeners_claimed_basis", _PEOPLE)} end as peak_claimed,
     case when duration_minutes is null then '-' else
-        {_figure("round(duration_minutes, 1)", "duration_basis", "%g")} || ' min, ' || duration_n_reports || ' rep'
+        {_figure("round(duration_minutes, 1)", "duration_basis", "%g")} || ' min'
+        || coalesce(', ' || duration_n_reports || ' rep', '')
     end as duration,
     coalesce(claimed_cause || ' (' || claimed_cause_verdict || ')', '-') as cause,
     n_sources::varchar || ' sources, ' || n_reports::varchar || ' reports, ' || n_observations::varchar
         || ' figures' as sourcing
-from launch_metrics order by launch_id
+from launch_metrics
 """
 _LABELS = {
     "launch_id": "launch", "platform_id": "platform", "sched_utc": "scheduled start",
@@ -64,12 +65,32 @@ _LABELS = {
     "peak_claimed": "peak, claimed by hosts/platform/campaign",
     "duration": "duration", "cause": "claimed cause (verdict)", "sourcing": "sources",
 }
+# '-' wherever a field has nothing (an older release lacks the columns some fields are made of)
+_DISPLAY_SQL = ("select " + ", ".join(f"coalesce({name}, '-') as {name}" for name in _LABELS)
+                + f" from ({_DISPLAY_INNER}) order by launch_id")
+
+
+# schema types as DuckDB spells them, for the columns an older release does not have
+_DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN",
+                 "timestamp": "TIMESTAMPTZ", "date": "DATE", "list<string>": "VARCHAR[]"}
+
+
+def _current_layout(con) -> None:
+    """Shadow launch_metrics with today's columns in today's order, NULL where an older release lacks one, so
+    `compare --version 1.0.0` prints the same layout as the working data ('-' where the release has nothing)."""
+    from launchbench.schema import load_schemas
+
+    present = {r[0] for r in con.execute("describe launch_metrics").fetchall()}
+    columns = [c.name if c.name in present else f"NULL::{_DUCKDB_TYPES[c.type]} as {c.name}"
+               for c in load_schemas()["launch_metrics"].columns]
+    con.execute("create temp view launch_metrics_current as select " + ", ".join(columns) + " from launch_metrics")
 
 
 def _fetch(sql: str, data_dir) -> tuple[list[str], list[tuple]]:
     con = connect(data_dir, tables=["launch_metrics"])
     try:
-        cur = con.execute(sql)
+        _current_layout(con)
+        cur = con.execute(sql.replace("from launch_metrics", "from launch_metrics_current"))
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()

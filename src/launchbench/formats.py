@@ -31,6 +31,8 @@ def _cell(value) -> str:
         return INVALID_NUMBER
     if isinstance(value, float) and value.is_integer():
         return f"{int(value)}"
+    if isinstance(value, float):  # for reading: 4 decimals at most (CSV and JSON keep every digit)
+        return f"{value:.4g}" if abs(value) < 0.001 else f"{value:.4f}".rstrip("0").rstrip(".")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M UTC") if value.utcoffset() == dt.timedelta(0) else value.isoformat()
     return str(value)

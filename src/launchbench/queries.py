@@ -77,6 +77,22 @@ def _query(name: str, params) -> tuple[NamedQuery, dict]:
     return query, bind(query, params or {})
 
 
+def check_known(con, bound: dict) -> None:
+    """A parameter naming a key (launch_id: a launch; metric: a metric of the vocabulary) must name one that
+    exists; otherwise the query would print an empty table and the reader would not know why."""
+    from launchbench.schema import load_schemas
+
+    views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    for name, value in bound.items():
+        tables = [t for t, s in load_schemas().items() if list(s.primary_key) == [name]] + [f"{name}s"]
+        table = next((t for t in tables if t in views), None)
+        if table is None or name not in {r[0] for r in con.execute(f'describe "{table}"').fetchall()}:
+            continue
+        if not con.execute(f'select count(*) from "{table}" where "{name}" = ?', [value]).fetchone()[0]:
+            known = [r[0] for r in con.execute(f'select "{name}" from "{table}" order by 1 limit 30').fetchall()]
+            raise ValueError(f"no {name} {value!r} in {table}; known: {', '.join(map(str, known))}")
+
+
 def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None = None, limits=None,
         with_cut: bool = False):
     """(column names, rows) of a named query on a read-only connection, within `limits` (sandbox.Limits; the
@@ -86,6 +102,7 @@ def run(name: str, params: dict[str, str] | None = None, data_dir: Path | None =
     query, bound = _query(name, params)
     con = connect_read_only(data_dir)
     try:
+        check_known(con, bound)
         names, rows, cut = fetch(con, query.sql, bound, limits or DEFAULT_LIMITS)
     finally:
         con.close()
@@ -106,6 +123,7 @@ def write_csv(name: str, stream, params: dict[str, str] | None = None, data_dir:
     limits = limits or DEFAULT_LIMITS
     con = connect_read_only(data_dir)
     try:
+        check_known(con, bound)
         with deadline(con, limits.timeout_s):
             cur = execute(con, query.sql, bound)
             first = cur.fetchmany(SMALL_RESULT)
