@@ -16,6 +16,16 @@ def test_data_docs_render_in_chromium(tmp_path):
         png = screenshot(page, tmp_path / f"{page.stem}.png", tmp_path)
         assert png.stat().st_size > 10_000
         assert not is_blank(png), f"{page.name} rendered blank"
+    # offline: every stylesheet, script and image is a local file that exists, and every relative link resolves
+    import re
+
+    for page in docs.glob("*.html"):
+        text = page.read_text()
+        resources = re.findall(r'<(?:link|script|img)[^>]*(?:href|src)="([^"]+)"', text)
+        assert not [r for r in resources if re.match(r"^(https?:)?//", r)], page.name
+        for target in resources + re.findall(r'<a[^>]*href="([^"#:]+)"', text):
+            assert (page.parent / target).exists(), f"{page.name}: {target} missing"
+    assert "assets/css/bootstrap.min.css" in table_page.read_text()
 
 
 def test_failed_validation_shows_in_data_docs(data, tmp_path):

@@ -10,9 +10,12 @@ import datetime as dt
 import html
 import logging
 import os
+import re
+import shutil
 from pathlib import Path
 
 from launchbench.expectations import Expectation
+from launchbench.paths import project_root
 from launchbench.sql_engine import Outcome
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -107,9 +110,47 @@ def data_docs(results, folder: Path) -> Path:
             statistics={"evaluated_expectations": len(rows), "successful_expectations": ok,
                         "unsuccessful_expectations": len(rows) - ok,
                         "success_percent": 100.0 * ok / len(rows) if rows else 100.0})
-        (folder / f"{table}.html").write_text(view.render(renderer.render(suite_result)), encoding="utf-8")
+        page = view.render(renderer.render(suite_result))
+        (folder / f"{table}.html").write_text(offline_page(page, folder), encoding="utf-8")
     (folder / "index.html").write_text(_index_page(results, tables), encoding="utf-8")
+    _copy_assets(folder)
     return folder / "index.html"
+
+
+# GX's page template loads Bootstrap, jQuery, Font Awesome and more from CDNs, and points "Home" at its own
+# folder layout. The pages are rewritten to load the copies in validation/docs_assets/ (taken from the npm
+# registry: bootstrap 4.3.1, the version GX asks for, jquery 3.7.1, @fortawesome/fontawesome-free 6.6.0; see
+# its README) and to link home to our index, so they render styled from file:// with no network.
+ASSETS = {r"bootstrap(\.min)?\.css": ["css/bootstrap.min.css"],
+          r"font-awesome|fontawesome": ["css/fontawesome.min.css", "css/solid.min.css", "css/regular.min.css"],
+          r"jquery[-.0-9]*(\.min)?\.js": ["js/jquery.min.js"], r"bootstrap(\.bundle)?(\.min)?\.js": ["js/bootstrap.bundle.min.js"]}
+
+
+def _local(url: str) -> str:
+    """The local tags for a CDN resource, or nothing for those the pages can do without (tables, dates, charts)."""
+    for pattern, files in ASSETS.items():
+        if re.search(pattern, url.rsplit("/", 1)[-1] if "font" not in pattern else url):
+            return "".join(f'<script src="assets/{f}"></script>' if f.endswith(".js") else
+                           f'<link rel="stylesheet" href="assets/{f}">' for f in files)
+    return ""
+
+
+def offline_page(text: str, folder: Path) -> str:
+    text = re.sub(r'<link[^>]*href="(https?:)?//[^"]*"[^>]*>', lambda m: _local(re.search(r'href="([^"]*)"',
+                                                                                          m.group(0)).group(1)), text)
+    text = re.sub(r'<script[^>]*src="(https?:)?//[^"]*"[^>]*>\s*</script>',
+                  lambda m: _local(re.search(r'src="([^"]*)"', m.group(0)).group(1)), text)
+    text = re.sub(r'<img[^>]*src="(https?:)?//[^"]*"[^>]*>', "", text)  # the GX logo from S3
+    text = re.sub(r'<link rel="shortcut icon"[^>]*>', "", text)  # GX's favicon, in its own layout
+    # relative links into GX's own layout (home, favicon) become our index
+    return re.sub(r'href="(\.\./)+[^"]*"', 'href="index.html"', text)
+
+
+def _copy_assets(folder: Path) -> None:
+    source = project_root() / "validation" / "docs_assets"
+    if source.is_dir():
+        shutil.copytree(source, folder / "assets", dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("README.md", "LICENSE-*"))
 
 
 def _index_page(results, tables) -> str:
