@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -69,9 +70,60 @@ def _size_category(rows: int) -> str:
     return "1M<n<10M"
 
 
+def _release_year(version: str) -> str:
+    """The year of this version's release (its manifest), or of the latest release before it."""
+    import json
+
+    from launchbench.paths import parse_version, released_versions, releases_dir
+
+    older = [v for v in released_versions() if parse_version(v) <= parse_version(version)]
+    if not older:
+        return ""
+    manifest = json.loads((releases_dir() / older[-1] / "manifest.json").read_text(encoding="utf-8"))
+    return str(manifest.get("date", ""))[:4]
+
+
 def _citation(meta: dict) -> str:
+    year, url = _release_year(meta["version"]), meta.get("url")
     return (f"@misc{{launchbench,\n  title = {{{meta['pretty_name']}}},\n"
-            f"  author = {{{' and '.join(meta['authors'])}}},\n  note = {{Dataset version {meta['version']}}}\n}}")
+            f"  author = {{{' and '.join(meta['authors'])}}},\n" + (f"  year = {{{year}}},\n" if year else "")
+            + (f"  url = {{{url}}},\n" if url else "") + f"  note = {{Dataset version {meta['version']}}}\n}}")
+
+
+def _coverage_section(data: Path) -> list[str]:
+    """The launches, the coverage at a glance and example rows: generated, so they never go stale."""
+    import json
+
+    from launchbench.db import connect
+
+    con = connect(data)
+    try:
+        launches = con.execute("select l.launch_id, l.title, l.country, p.name from launches l join platforms p "
+                               "using (platform_id) order by l.launch_id").fetchall()
+        glance = [("countries", "select country, count(*) from launches group by 1 order by 2 desc, 1"),
+                  ("platforms", "select p.name, count(*) from launches l join platforms p using (platform_id) "
+                                "group by 1 order by 2 desc, 1"),
+                  ("pages by copy kind", "select copy_kind, count(*) from sources group by 1 order by 2 desc, 1"),
+                  ("figures by reporter kind", "select reporter_kind, count(*) from observations group by 1 "
+                                               "order by 2 desc, 1"),
+                  ("claims by verdict", "select verdict, count(*) from claims group by 1 order by 2 desc, 1")]
+        counts = [(label, con.execute(sql).fetchall()) for label, sql in glance]
+        example = con.execute("select * from launch_metrics where launch_id = '2023-05-24-desantis-twitter-spaces'")
+        names = [d[0] for d in example.description]
+        metrics_row = dict(zip(names, example.fetchone() or ()))
+        obs = con.execute("select * from observations where launch_id = '2023-05-24-desantis-twitter-spaces' "
+                          "and metric = 'delay_minutes' order by observation_id limit 1")
+        obs_row = dict(zip([d[0] for d in obs.description], obs.fetchone() or ()))
+    finally:
+        con.close()
+    lines = ["## Launches", "", "| launch_id | title | country | platform |", "|---|---|---|---|"]
+    lines += [f"| `{i}` | {t.replace('|', '/')} | {c} | {p} |" for i, t, c, p in launches]
+    lines += ["", "## Coverage at a glance", "", "| what | counts |", "|---|---|"]
+    lines += [f"| {label} | {', '.join(f'{k}: {n}' for k, n in rows)} |" for label, rows in counts]
+    lines += ["", "## Example rows", "", "One `launch_metrics` row (the default config) and one `observations` row, as "
+              "JSON:", "", "```json", json.dumps(metrics_row, default=str, indent=1, ensure_ascii=False)[:3000],
+              "```", "", "```json", json.dumps(obs_row, default=str, indent=1, ensure_ascii=False), "```", ""]
+    return lines
 
 
 def _benchmark_section(data: Path) -> list[str]:
@@ -115,7 +167,10 @@ def card_text(data: Path) -> str:
     }
     prose = (project_root() / "dataset" / "card_prose.md").read_text(encoding="utf-8")
     prose = prose.split("-->", 1)[1].strip() if prose.startswith("<!--") else prose
-    prose = prose.replace("RESOLUTION_RULE", " ".join(schemas["launch_metrics"].extras["resolution_rule"].split()))
+    # the rule keeps its numbered list and bullets (it is written as Markdown in the schema)
+    rule = schemas["launch_metrics"].extras["resolution_rule"].strip()
+    rule = re.sub(r"\n(?=1\. )", "\n\n", re.sub(r"\n(?=- )", "\n\n", rule, count=1), count=1)
+    prose = prose.replace("RESOLUTION_RULE", "\n\n" + rule)
     parts = ["---", yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=120).strip(), "---",
              f"<!-- {GENERATED} Do not edit. -->", "", f"# {meta['pretty_name']}", "",
              " ".join(meta["description"].split()), "",
@@ -127,7 +182,7 @@ def card_text(data: Path) -> str:
              'observations = load_dataset("dataset", "observations", split="train")',
              "# a frozen release: point data_files at its folder",
              'load_dataset("parquet", data_files="dataset/releases/1.0.0/observations.parquet", split="train")',
-             "```", "", prose, "", *_benchmark_section(data), "## Codebook", ""]
+             "```", "", prose, "", *_coverage_section(data), *_benchmark_section(data), "## Codebook", ""]
     for name in names:
         table = schemas[name]
         key = ", ".join(table.primary_key)
