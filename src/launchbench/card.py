@@ -70,8 +70,8 @@ def _size_category(rows: int) -> str:
     return "1M<n<10M"
 
 
-def _release_year(version: str) -> str:
-    """The year of this version's release (its manifest), or of the latest release before it."""
+def release_date(version: str) -> str:
+    """The date of this version's release (its manifest), or of the latest release before it ('' if none)."""
     import json
 
     from launchbench.paths import parse_version, released_versions, releases_dir
@@ -80,11 +80,11 @@ def _release_year(version: str) -> str:
     if not older:
         return ""
     manifest = json.loads((releases_dir() / older[-1] / "manifest.json").read_text(encoding="utf-8"))
-    return str(manifest.get("date", ""))[:4]
+    return str(manifest.get("date", ""))
 
 
 def _citation(meta: dict) -> str:
-    year, url = _release_year(meta["version"]), meta.get("url")
+    year, url = release_date(meta["version"])[:4], meta.get("url")
     return (f"@misc{{launchbench,\n  title = {{{meta['pretty_name']}}},\n"
             f"  author = {{{' and '.join(meta['authors'])}}},\n" + (f"  year = {{{year}}},\n" if year else "")
             + (f"  url = {{{url}}},\n" if url else "") + f"  note = {{Dataset version {meta['version']}}}\n}}")

@@ -87,10 +87,15 @@ def _current_layout(con) -> None:
 
 
 def _fetch(sql: str, data_dir) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
     con = connect(data_dir, tables=["launch_metrics"])
     try:
-        _current_layout(con)
-        cur = con.execute(sql.replace("from launch_metrics", "from launch_metrics_current"))
+        try:
+            cur = con.execute(sql)
+        except duckdb.BinderException:  # an older release lacks some of today's columns (reading schemas/ only
+            _current_layout(con)        # then keeps the everyday command free of the YAML import)
+            cur = con.execute(sql.replace("from launch_metrics", "from launch_metrics_current"))
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()

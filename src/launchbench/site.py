@@ -593,7 +593,9 @@ def build_site(out: Path, data_dir: Path | None = None) -> Path:
             if card.exists():
                 shutil.copy2(card, staging / "downloads" / name)
                 downloads.append(name)
-        released = next((r.get("released") for r in [meta] if r.get("released")), None)
+        from launchbench.card import release_date
+
+        released = release_date(version) or None
         (staging / "index.html").write_text(_index(launches, version, released, downloads), encoding="utf-8")
         (staging / "codebook.html").write_text(_codebook(version), encoding="utf-8")
         for launch in launches:
