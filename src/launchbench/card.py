@@ -70,21 +70,8 @@ def _size_category(rows: int) -> str:
     return "1M<n<10M"
 
 
-def release_date(version: str) -> str:
-    """The date of this version's release (its manifest), or of the latest release before it ('' if none)."""
-    import json
-
-    from launchbench.paths import parse_version, released_versions, releases_dir
-
-    older = [v for v in released_versions() if parse_version(v) <= parse_version(version)]
-    if not older:
-        return ""
-    manifest = json.loads((releases_dir() / older[-1] / "manifest.json").read_text(encoding="utf-8"))
-    return str(manifest.get("date", ""))
-
-
 def _citation(meta: dict) -> str:
-    year, url = release_date(meta["version"])[:4], meta.get("url")
+    year, url = str(meta.get("released") or "")[:4], meta.get("url")
     return (f"@misc{{launchbench,\n  title = {{{meta['pretty_name']}}},\n"
             f"  author = {{{' and '.join(meta['authors'])}}},\n" + (f"  year = {{{year}}},\n" if year else "")
             + (f"  url = {{{url}}},\n" if url else "") + f"  note = {{Dataset version {meta['version']}}}\n}}")

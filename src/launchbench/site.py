@@ -421,7 +421,7 @@ def _launch_page(launch: dict, figures, others, claims, evidence, reactions, tim
               fmt_figure(launch["peak_listeners_claimed"], launch["peak_listeners_claimed_basis"], None)),
              ("Duration", fmt_figure(launch["duration_minutes"], launch["duration_basis"],
                                      launch["duration_n_reports"], "min")),
-             ("Claimed cause of trouble", f'{launch["claimed_cause"].replace("cause_", "")} '
+             ("Claimed cause of trouble", f'{launch["claimed_cause"].replace("cause_", "").replace("_", " ")} '
               f'({launch["claimed_cause_verdict"]}): “{launch["claimed_cause_statement"]}”'
               if launch["claimed_cause"] else "none claimed"),
              ("Sources", f'{launch["n_sources"]} pages, {launch["n_reports"]} reports, '
@@ -474,7 +474,7 @@ def _index(launches: list[dict], version: str, released: str | None, downloads: 
                   x["peak_listeners_claimed"] if x["peak_listeners_claimed"] is not None else -1),
                  (e(fmt_figure(x["duration_minutes"], x["duration_basis"], x["duration_n_reports"], "min")),
                   x["duration_minutes"] if x["duration_minutes"] is not None else -1),
-                 (e(f'{x["claimed_cause"].replace("cause_", "")} ({x["claimed_cause_verdict"]})'
+                 (e(f'{x["claimed_cause"].replace("cause_", "").replace("_", " ")} ({x["claimed_cause_verdict"]})'
                     if x["claimed_cause"] else "none claimed"), x["claimed_cause"] or ""),
                  (str(x["n_reports"]), x["n_reports"])]
         rows.append("<tr>" + "".join(f'<td data-sort="{e(str(sort))}">{text}</td>' for text, sort in cells) + "</tr>")
@@ -593,9 +593,7 @@ def build_site(out: Path, data_dir: Path | None = None) -> Path:
             if card.exists():
                 shutil.copy2(card, staging / "downloads" / name)
                 downloads.append(name)
-        from launchbench.card import release_date
-
-        released = release_date(version) or None
+        released = str(meta["released"]) if meta.get("released") and version == meta["version"] else None
         (staging / "index.html").write_text(_index(launches, version, released, downloads), encoding="utf-8")
         (staging / "codebook.html").write_text(_codebook(version), encoding="utf-8")
         for launch in launches:
