@@ -464,8 +464,8 @@ def _index(launches: list[dict], version: str, released: str | None, downloads: 
         cells = [(f'<a href="launches/{e(x["launch_id"])}.html">{e(x["title"])}</a>', x["title"]),
                  (e(x["launch_id"][:10]), x["launch_id"][:10]), (e(x["country"]), x["country"]),
                  (e(x["platform"]), x["platform"]),
-                 (e(fmt_local(x["scheduled_start_utc"], x["local_timezone"]).split(" (")[0]),
-                  str(x["scheduled_start_utc"] or "")),
+                 (e(fmt_local(x["scheduled_start_utc"], x["local_timezone"]).split(" (")[0]
+                    if x["scheduled_start_utc"] else "none announced"), str(x["scheduled_start_utc"] or "")),
                  (e(fmt_figure(x["delay_minutes"], x["delay_basis"], x["delay_n_reports"], "min")),
                   x["delay_minutes"] if x["delay_minutes"] is not None else -1e9),
                  (e(fmt_figure(x["peak_listeners"], x["peak_listeners_basis"], x["peak_listeners_n_reports"])),
