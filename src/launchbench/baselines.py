@@ -20,6 +20,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from launchbench.db import dicts
 from launchbench.evaluate import evaluate
 from launchbench.export import input_rows
 
@@ -39,8 +40,7 @@ def _dev_gold(con, task: str) -> list[dict]:
     else:
         sql = f"select qid, question, gold_answer, gold_sql from benchmark_questions where split = 'dev' " \
               f"and list_contains(tasks, '{task}')"
-    cur = con.execute(sql)
-    return [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()]
+    return dicts(con, sql)
 
 
 def _commonest(values: list):

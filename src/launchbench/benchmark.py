@@ -313,9 +313,9 @@ def claim_tables(con, config: dict) -> tuple[pa.Table, list[dict]]:
     claims = con.sql(CLAIMS_SQL).to_arrow_table()
     splits = _claim_splits(config, set(claims.column("launch_id").to_pylist()))
     claims = claims.append_column("split", pa.array([splits[i] for i in claims.column("launch_id").to_pylist()]))
-    cur = con.execute(EVIDENCE_SQL)
-    names = [d[0] for d in cur.description]
-    evidence = [dict(zip(names, r)) for r in cur.fetchall()]
+    from launchbench.db import dicts
+
+    evidence = dicts(con, EVIDENCE_SQL)
     by_claim, by_launch = defaultdict(list), defaultdict(list)
     for e in evidence:
         by_claim[e["claim_id"]].append(e)

@@ -137,6 +137,13 @@ def connect(data_dir: str | Path | None = None, tables: list[str] | None = None,
     return con
 
 
+def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """The rows of one statement as dicts keyed by column name."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
 def load(table: str, data_dir: str | Path | None = None, version: str | None = None):
     """One table as a pyarrow.Table (call `.to_pandas()` for pandas); `version` picks a frozen release."""
     import pyarrow.parquet as pq

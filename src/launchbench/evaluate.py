@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from launchbench.db import dicts
 from launchbench.schema import load_schemas
 
 SQL_TIMEOUT_SECONDS = 10.0
@@ -409,15 +410,9 @@ def _versions(data: Path) -> dict[str, str | None]:
     return {"dataset_version": get(b"launchbench.version"), "benchmark_version": get(b"launchbench.benchmark_version")}
 
 
-def _rows_as_dicts(con, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
 def _score_claims(con, path: Path, split: str | None, strict: bool) -> tuple[list[dict], dict]:
     where = "where split = ?" if split else ""
-    gold = _rows_as_dicts(con, f"select claim_id, claim_kind, gold_verdict, split from benchmark_claims {where} "
+    gold = dicts(con, f"select claim_id, claim_kind, gold_verdict, split from benchmark_claims {where} "
                                "order by claim_id", [split] if split else [])
     passages: dict[str, dict[str, str]] = {g["claim_id"]: {} for g in gold}
     for claim_id, passage_id, role in con.execute("select claim_id, passage_id, role from benchmark_evidence").fetchall():
@@ -450,7 +445,7 @@ def _score_questions(con, task: str, path: Path, data_dir: Path, split: str | No
     from launchbench.sandbox import fetch
 
     where = "and split = ?" if split else ""
-    questions = _rows_as_dicts(con, "select q.*, l.local_timezone from benchmark_questions q "
+    questions = dicts(con, "select q.*, l.local_timezone from benchmark_questions q "
                                     "left join launches l using (launch_id) where list_contains(q.tasks, ?) "
                                     f"{where} order by qid", [task] + ([split] if split else []))
     predicted = read_predictions(path, task, {q["qid"]: set() for q in questions})

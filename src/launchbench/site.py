@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from launchbench.db import connect
+from launchbench.db import connect, dicts
 from launchbench.paths import project_root
 from launchbench.schema import load_schemas
 
@@ -84,12 +84,6 @@ def fmt_local(value: dt.datetime | None, zone: str | None) -> str:
         return NOT_REPORTED
     local = value.astimezone(ZoneInfo(zone)) if zone else value
     return f"{local:%d %b %Y, %H:%M} {local.tzname()} ({value.astimezone(dt.timezone.utc):%H:%M} UTC)"
-
-
-def _rows(con, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def page(title: str, body: str, depth: int, version: str) -> str:
@@ -559,13 +553,13 @@ def build_site(out: Path, data_dir: Path | None = None) -> Path:
     data = Path(data_dir) if data_dir else data_dir_for(None)
     con = connect(data)
     try:
-        launches = _rows(con, SUMMARY_SQL)
-        figures, claims = _grouped(_rows(con, FIGURES_SQL)), _grouped(_rows(con, CLAIMS_SQL))
-        others = _grouped(_rows(con, OTHER_FIGURES_SQL))
-        reactions, timeline = _grouped(_rows(con, REACTIONS_SQL)), _grouped(_rows(con, TIMELINE_SQL))
-        sources = _grouped(_rows(con, SOURCES_SQL))
+        launches = dicts(con, SUMMARY_SQL)
+        figures, claims = _grouped(dicts(con, FIGURES_SQL)), _grouped(dicts(con, CLAIMS_SQL))
+        others = _grouped(dicts(con, OTHER_FIGURES_SQL))
+        reactions, timeline = _grouped(dicts(con, REACTIONS_SQL)), _grouped(dicts(con, TIMELINE_SQL))
+        sources = _grouped(dicts(con, SOURCES_SQL))
         evidence: dict[str, list[dict]] = {}
-        for ev in _rows(con, EVIDENCE_SQL):
+        for ev in dicts(con, EVIDENCE_SQL):
             evidence.setdefault(ev["claim_id"], []).append(ev)
     finally:
         con.close()
