@@ -83,7 +83,7 @@ def test_release_refusals_write_nothing(project, capsys):
     kept = sources.read_text()
     doc = yaml.safe_load(kept)
     doc["sources"].append({"source_id": "zz-uncited", "url": "https://example.org/x", "publisher": "Example",
-                           "report_id": doc["sources"][0]["report_id"], "copy_kind": "mirror",
+                           "report_id": doc["sources"][0]["report_id"], "copy_kind": "mirror", "language": "en",
                            "title": "X", "source_kind": "news", "accessed_date": "2026-11-28"})
     sources.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
     assert main(["build"]) == 1

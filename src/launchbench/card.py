@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -138,13 +139,19 @@ def _benchmark_section(data: Path) -> list[str]:
     return lines
 
 
+def languages(data: Path) -> list[str]:
+    """The languages of the pages read (sources.language), most pages first: the card lists what the quotes are in."""
+    counts = Counter(pq.read_table(data / "sources.parquet", columns=["language"]).column("language").to_pylist())
+    return [code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def card_text(data: Path) -> str:
     meta, schemas = metadata(), load_schemas()
     rows = {name: pq.read_metadata(data / f"{name}.parquet").num_rows for name in schemas}
     nbytes = {name: pq.read_table(data / f"{name}.parquet").nbytes for name in schemas}
     names = [DEFAULT_CONFIG] + [n for n in schemas if n != DEFAULT_CONFIG]
     header = {
-        "pretty_name": meta["pretty_name"], "license": meta["data_license"], "language": meta["language"],
+        "pretty_name": meta["pretty_name"], "license": meta["data_license"], "language": languages(data),
         "tags": meta["keywords"], "size_categories": [_size_category(rows["observations"])],
         "task_categories": meta["task_categories"],
         "configs": [{"config_name": n, "data_files": [{"split": "train", "path": f"data/{n}.parquet"}],

@@ -300,7 +300,7 @@ select t.launch_id, t.seq, t.at_utc, t.kind, t.description, t.precision_minutes,
 from timeline t join sources s using (source_id) order by t.launch_id, t.seq
 """
 SOURCES_SQL = """
-select ls.launch_id, s.source_id, s.url, s.publisher, s.title, s.copy_kind, s.published_date, r.publisher as outlet,
+select ls.launch_id, s.source_id, s.url, s.publisher, s.title, s.language, s.copy_kind, s.published_date, r.publisher as outlet,
        string_agg(distinct ls.cited_as, ', ' order by ls.cited_as) as cited_as
 from launch_sources ls join sources s using (source_id) join reports r on r.report_id = s.report_id
 group by all order by ls.launch_id, s.publisher, s.source_id
@@ -440,12 +440,13 @@ def _launch_page(launch: dict, figures, others, claims, evidence, reactions, tim
         body.append(f'<tr><td>{e(r["actor"])}</td><td>{e(r["stance"])}</td><td>{e(r["statement"])}{back}</td>'
                     f'<td><a href="{e(r["url"])}">{e(r["publisher"])}</a></td></tr>')
     body.append(f'</tbody></table><h2 id="sources">Sources ({len(sources)} pages)</h2><table class="sortable"><thead>'
-                "<tr><th>publisher</th><th>report by</th><th>copy kind</th><th>published</th><th>headline</th>"
+                "<tr><th>publisher</th><th>report by</th><th>copy kind</th><th>published</th><th>language</th><th>headline</th>"
                 "<th>cited for</th></tr></thead><tbody>")
     for s in sources:
         body.append(f'<tr><td><a href="{e(s["url"])}">{e(s["publisher"])}</a></td><td>{e(s["outlet"])}</td>'
                     f'<td>{e(s["copy_kind"])}</td><td>{e(str(s["published_date"] or NOT_REPORTED))}</td>'
-                    f'<td>{e(s["title"] or NOT_REPORTED)}</td><td>{e(s["cited_as"])}</td></tr>')
+                    f'<td>{e(s["language"])}</td><td lang="{e(s["language"])}">{e(s["title"] or NOT_REPORTED)}</td>'
+                    f'<td>{e(s["cited_as"])}</td></tr>')
     body.append("</tbody></table>")
     return page(launch["title"], "".join(body), 1, version)
 
