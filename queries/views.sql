@@ -23,6 +23,7 @@ CREATE OR REPLACE VIEW claim_kinds AS SELECT * FROM (VALUES
     ('cause_demand', true, 'The trouble was caused by more people arriving than expected.'),
     ('cause_infrastructure', true, 'The trouble was caused by the platform''s own systems or errors.'),
     ('cause_account_load', true, 'The trouble was caused by load on one account (followers, notifications).'),
+    ('cause_censorship', true, 'The trouble was caused by a state or authority blocking, throttling or cutting the service or the internet.'),
     ('capacity', false, 'What the platform can carry or was tested to carry.'),
     ('audience_record', false, 'How many attended, or that the audience set a record.'),
     ('other', false, 'Another checkable assertion about the launch.')
@@ -35,29 +36,29 @@ CREATE OR REPLACE VIEW copy_kinds AS SELECT * FROM (VALUES
     ('alternate_url', true, 'Another address of the same outlet''s page: AMP, CDN, staging, feed or tracking URLs.')
 ) AS v("copy_kind", "votes", "description");
 CREATE OR REPLACE VIEW metrics AS SELECT * FROM (VALUES
-    ('scheduled_start', false, false, NULL, NULL, 'time', 'The announced start time.'),
-    ('stream_live', false, false, NULL, NULL, 'time', 'When the room or stream went live.'),
-    ('conversation_start', false, false, NULL, NULL, 'time', 'When the programme itself (the conversation or announcement) began.'),
-    ('first_stream_end', false, false, NULL, NULL, 'time', 'When a first, abandoned room or stream ended.'),
-    ('end', false, false, NULL, NULL, 'time', 'When the event ended.'),
-    ('delay_minutes', false, false, -60, 'minutes', 'num', 'How late the event began against its schedule, as reported.'),
-    ('duration_minutes', false, false, 0, 'minutes', 'num', 'How long it ran, as reported.'),
-    ('concurrent_listeners', true, true, 0, 'people', 'num', 'Listeners or viewers at one moment (not stated as the peak).'),
-    ('peak_concurrent_listeners', true, true, 0, 'people', 'num', 'The most listeners or viewers at once, or a figure reported as the audience size at its height.'),
-    ('audience_unspecified', true, false, 0, 'people', 'num', 'An audience count whose words do not say whether it is concurrent, the peak or a total.'),
-    ('attempted_joins', true, false, 0, 'people', 'num', 'People who tried to join, including those who failed.'),
-    ('cumulative_listeners', true, false, 0, 'people', 'num', 'Total distinct listeners or listens over the event and replays (people who tuned in at some point).'),
-    ('average_concurrent_viewers', true, true, 0, 'people', 'num', 'Average number watching or listening at once over the stream.'),
-    ('mirror_viewers', true, false, 0, 'people', 'num', 'Viewers of rebroadcasts on other platforms.'),
-    ('post_views', false, false, 0, 'views', 'num', 'Views or impressions of the post or recording (not listeners).'),
-    ('claimed_capacity_test', false, false, 0, 'people', 'num', 'Audience size a platform said it had tested for.'),
-    ('funds_raised_usd', false, false, 0, 'US dollars', 'num', 'Money a campaign said it raised around the event.'),
-    ('registrations', false, false, 0, 'people', 'num', 'People who registered or signed up to attend.'),
-    ('app_downloads', false, false, 0, 'downloads', 'num', 'Downloads or installs of an app around its launch.'),
-    ('waitlist_size', false, false, 0, 'people', 'num', 'How many people were on a waiting list (the list''s size).'),
-    ('waitlist_position', false, false, 0, 'place', 'num', 'One person''s place on a waiting list (not the list''s size).'),
-    ('posts_submitted', false, false, 0, 'posts', 'num', 'Posts or questions the audience sent in (e.g. tweets with the event''s hashtag).')
-) AS v("metric", "audience", "live", "min", "unit", "value", "description");
+    ('scheduled_start', false, false, NULL, false, NULL, 'time', 'The announced start time.'),
+    ('stream_live', false, false, NULL, false, NULL, 'time', 'When the room or stream went live.'),
+    ('conversation_start', false, false, NULL, false, NULL, 'time', 'When the programme itself (the conversation or announcement) began.'),
+    ('first_stream_end', false, false, NULL, false, NULL, 'time', 'When a first, abandoned room or stream ended.'),
+    ('end', false, false, NULL, false, NULL, 'time', 'When the event ended.'),
+    ('delay_minutes', false, false, -60, false, 'minutes', 'num', 'How late the event began against its schedule, as reported.'),
+    ('duration_minutes', false, false, 0, false, 'minutes', 'num', 'How long it ran, as reported.'),
+    ('concurrent_listeners', true, true, 0, true, 'people', 'num', 'Listeners or viewers at one moment (not stated as the peak).'),
+    ('peak_concurrent_listeners', true, true, 0, true, 'people', 'num', 'The most listeners or viewers at once, or a figure reported as the audience size at its height.'),
+    ('audience_unspecified', true, false, 0, true, 'people', 'num', 'An audience count whose words do not say whether it is concurrent, the peak or a total.'),
+    ('attempted_joins', true, false, 0, true, 'people', 'num', 'People who tried to join, including those who failed.'),
+    ('cumulative_listeners', true, false, 0, true, 'people', 'num', 'Total distinct listeners or listens over the event and replays (people who tuned in at some point).'),
+    ('average_concurrent_viewers', true, true, 0, true, 'people', 'num', 'Average number watching or listening at once over the stream.'),
+    ('mirror_viewers', true, false, 0, true, 'people', 'num', 'Viewers of rebroadcasts on other platforms.'),
+    ('post_views', false, false, 0, true, 'views', 'num', 'Views or impressions of the post or recording (not listeners).'),
+    ('claimed_capacity_test', false, false, 0, false, 'people', 'num', 'Audience size a platform said it had tested for.'),
+    ('funds_raised_usd', false, false, 0, false, 'US dollars', 'num', 'Money a campaign said it raised around the event.'),
+    ('registrations', false, false, 0, true, 'people', 'num', 'People who registered or signed up to attend.'),
+    ('app_downloads', false, false, 0, true, 'downloads', 'num', 'Downloads or installs of an app around its launch.'),
+    ('waitlist_size', false, false, 0, true, 'people', 'num', 'How many people were on a waiting list (the list''s size).'),
+    ('waitlist_position', false, false, 0, false, 'place', 'num', 'One person''s place on a waiting list (not the list''s size).'),
+    ('posts_submitted', false, false, 0, true, 'posts', 'num', 'Posts or questions the audience sent in (e.g. tweets with the event''s hashtag).')
+) AS v("metric", "audience", "live", "min", "reach", "unit", "value", "description");
 CREATE OR REPLACE VIEW qualifiers AS SELECT * FROM (VALUES
     ('exact', 'point', 0.0, 'The figure as stated, without a hedge.'),
     ('approx', 'point', 0.1, '"about", "around", "roughly": a point, read as within 10%.'),
@@ -68,16 +69,16 @@ CREATE OR REPLACE VIEW qualifiers AS SELECT * FROM (VALUES
     ('up_to', 'upper', 0.0, '"up to": an upper bound.')
 ) AS v("qualifier", "role", "tolerance", "description");
 CREATE OR REPLACE VIEW report_kinds AS SELECT * FROM (VALUES
-    ('wire_story', 'A news agency''s story (AP, Reuters, AFP, ...) meant for other outlets to carry.'),
-    ('news_article', 'An outlet''s own news report.'),
-    ('opinion', 'A column, analysis or newsletter piece that argues or interprets.'),
-    ('broadcast', 'A television, radio or video segment.'),
-    ('platform_post', 'A post on a platform by a person or an account (a tweet, a Truth Social post).'),
-    ('campaign_statement', 'A statement, release or email from a campaign or party.'),
-    ('transcript', 'A transcript of the event or of remarks about it.'),
-    ('tracker_data', 'Measurements published by an outage tracker or an analytics service.'),
-    ('official_filing', 'A filing or document from a government body.')
-) AS v("report_kind", "description");
+    ('wire_story', true, 'A news agency''s story (AP, Reuters, AFP, ...) meant for other outlets to carry.'),
+    ('news_article', true, 'An outlet''s own news report.'),
+    ('opinion', true, 'A column, analysis or newsletter piece that argues or interprets.'),
+    ('broadcast', true, 'A television, radio or video segment.'),
+    ('platform_post', false, 'A post on a platform by a person or an account (a tweet, a Truth Social post).'),
+    ('campaign_statement', false, 'A statement, release or email from a campaign or party.'),
+    ('transcript', false, 'A transcript of the event or of remarks about it.'),
+    ('tracker_data', true, 'Measurements published by an outage tracker or an analytics service.'),
+    ('official_filing', false, 'A filing or document from a government body.')
+) AS v("report_kind", "independent", "description");
 CREATE OR REPLACE VIEW reporter_kinds AS SELECT * FROM (VALUES
     ('platform_owner', false, true, 'The platform''s owner (e.g. Elon Musk for Twitter/X).'),
     ('platform', false, true, 'The platform as a company or its official accounts.'),

@@ -215,8 +215,8 @@ def test_a_vocabulary_split_at_a_comma_is_refused(tmp_path):
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     path = tmp_path / "schemas" / "reports.yaml"
     text = path.read_text()
-    path.write_text(text.replace("wire_story: {description: 'A news agency''s story",
-                                 "wire_story: {description: A news agency, story"))
+    path.write_text(text.replace("wire_story: {independent: true, description: 'A news agency''s story",
+                                 "wire_story: {independent: true, description: A news agency, story"))
     with pytest.raises(SchemaError, match=r"report_kinds\.wire_story: attribute 'story"):
         _load_table(path)
 

@@ -249,3 +249,14 @@ def test_one_figure_with_two_verdicts_is_flagged(data):
     [result] = _results(data, "same_assertion_same_verdict")
     assert not result.success and result.severity == "critical" and result.unexpected_count == 1
     assert "2000000" in " ".join(result.sample)
+
+
+def test_every_launch_meets_the_coverage_standard(data):
+    # a warning, so that the small test fixture may fall short; the committed data must not
+    [result] = _results(data, "launch_meets_coverage_standard")
+    assert result.success, result.sample
+    launch = "2023-05-24-desantis-twitter-spaces"
+    rewrite(data, "timeline", lambda rows: rows.__setitem__(
+        slice(None), [r for r in rows if r["launch_id"] != launch or r["seq"] <= 2]))
+    [result] = _results(data, "launch_meets_coverage_standard")
+    assert not result.success and result.unexpected_count == 1 and launch in " ".join(map(str, result.sample))
