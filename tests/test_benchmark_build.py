@@ -77,3 +77,22 @@ def test_a_launch_with_claims_needs_a_claims_split(records, tmp_path, capsys):
                                                           "claims_dev_launches: [some-other-launch]\n")
     assert main(["build", "--records", str(records), "--out", str(tmp_path / "data")]) == 1
     assert f"neither claims_test_launches nor claims_dev_launches: {LAUNCH}" in capsys.readouterr().err
+
+
+def test_published_questions_keep_their_split():
+    """Growing the benchmark never moves a published item between dev and test (a dev gold read by a model
+    builder must not turn up in test)."""
+    import pyarrow.parquet as pq
+
+    from launchbench.benchmark import _assign_splits
+    from launchbench.paths import data_dir, released_versions, releases_dir
+
+    latest = releases_dir() / released_versions()[-1] / "benchmark_questions.parquet"
+    published = {r["qid"]: r["split"] for r in pq.read_table(latest, columns=["qid", "split"]).to_pylist()}
+    now = {r["qid"]: r["split"] for r in pq.read_table(data_dir() / "benchmark_questions.parquet").to_pylist()}
+    assert published and all(now[q] == s for q, s in published.items() if q in now)
+    # and the rule itself: ten new items in one stratum get four test places whatever the published ones hold
+    rows = [{"qid": f"q{i:06x}", "difficulty": "lookup", "answer_type": "number"} for i in range(14)]
+    _assign_splits(rows, 0.4, {r["qid"]: "test" for r in rows[:4]})
+    assert [r["split"] for r in rows[:4]] == ["test"] * 4
+    assert sum(r["split"] == "test" for r in rows[4:]) == 4

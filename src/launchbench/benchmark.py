@@ -223,12 +223,33 @@ def _instances(templates: list[dict], questions: list[dict], launches: list[tupl
     return items
 
 
-def _assign_splits(rows: list[dict], test_share: float) -> None:
-    """Within each stratum (difficulty x answer type), ordered by a hash of the qid, every item where the running
-    share of test passes a whole number goes to test: each stratum gets `test_share` of test, small ones included
-    as far as rounding allows, and an item keeps its split while its stratum keeps its members."""
+def published_splits(bench: Path | None) -> dict[str, str]:
+    """qid -> split of every question in the latest release that has the benchmark. A published item keeps its
+    split for good: moving a dev item (whose gold model builders may have read) into test would leak it."""
+    from launchbench.paths import released_versions, releases_dir
+
+    if bench is None or bench.resolve() != (project_root() / "benchmark").resolve():
+        return {}
+    for version in reversed(released_versions()):
+        path = releases_dir() / version / "benchmark_questions.parquet"
+        if path.exists():
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path, columns=["qid", "split"])
+            return dict(zip(table.column("qid").to_pylist(), table.column("split").to_pylist()))
+    return {}
+
+
+def _assign_splits(rows: list[dict], test_share: float, published: dict[str, str] | None = None) -> None:
+    """A question already published keeps its split. The new ones, within each stratum (difficulty x answer type)
+    and ordered by a hash of the qid, go to test wherever the running share of test passes a whole number: each
+    stratum of new items gets `test_share` of test, small ones included as far as rounding allows."""
+    published = published or {}
     strata = defaultdict(list)
     for row in rows:
+        if row["qid"] in published:
+            row["split"] = published[row["qid"]]
+            continue
         strata[(row["difficulty"], row["answer_type"])].append(row)
     for group in strata.values():
         group.sort(key=lambda r: digest(r["qid"]))
@@ -236,7 +257,8 @@ def _assign_splits(rows: list[dict], test_share: float) -> None:
             row["split"] = "test" if math.floor((i + 1) * test_share) > math.floor(i * test_share) else "dev"
 
 
-def question_rows(con, templates: list[dict], questions: list[dict], test_share: float) -> list[dict]:
+def question_rows(con, templates: list[dict], questions: list[dict], test_share: float,
+                  published: dict[str, str] | None = None) -> list[dict]:
     from launchbench.sandbox import DEFAULT_LIMITS, fetch
 
     limits = dataclasses.replace(DEFAULT_LIMITS, max_rows=GOLD_LIMITS_ROWS)
@@ -272,7 +294,7 @@ def question_rows(con, templates: list[dict], questions: list[dict], test_share:
                      "ordered": bool(item.get("ordered", False)), "difficulty": item["difficulty"],
                      "tasks": list(item.get("tasks", QA_TASKS)), "tags": list(item["tags"]),
                      "answerable": answerable})
-    _assign_splits(rows, test_share)
+    _assign_splits(rows, test_share, published)
     return sorted(rows, key=lambda r: r["qid"])
 
 
@@ -340,7 +362,8 @@ def build_tables(folder: Path, records: Path) -> dict[str, pa.Table]:
     templates, questions = load_definitions(bench)
     con = connect_read_only(folder)
     try:
-        question_table = question_rows(con, templates, questions, float(config["test_share"]))
+        question_table = question_rows(con, templates, questions, float(config["test_share"]),
+                                       published_splits(bench))
         claims, evidence = claim_tables(con, config)
     finally:
         con.close()
