@@ -91,8 +91,10 @@ def test_published_questions_keep_their_split():
     published = {r["qid"]: r["split"] for r in pq.read_table(latest, columns=["qid", "split"]).to_pylist()}
     now = {r["qid"]: r["split"] for r in pq.read_table(data_dir() / "benchmark_questions.parquet").to_pylist()}
     assert published and all(now[q] == s for q, s in published.items() if q in now)
-    # and the rule itself: ten new items in one stratum get four test places whatever the published ones hold
+    # and the rule itself: the stratum's share is kept whole; new items make up what the published ones leave short
     rows = [{"qid": f"q{i:06x}", "difficulty": "lookup", "answer_type": "number"} for i in range(14)]
     _assign_splits(rows, 0.4, {r["qid"]: "test" for r in rows[:4]})
     assert [r["split"] for r in rows[:4]] == ["test"] * 4
-    assert sum(r["split"] == "test" for r in rows[4:]) == 4
+    assert sum(r["split"] == "test" for r in rows[4:]) == 1  # 14 x 0.4 = 5 places, 4 taken
+    _assign_splits(rows, 0.4, {r["qid"]: "dev" for r in rows[:4]})
+    assert sum(r["split"] == "test" for r in rows[4:]) == 5

@@ -241,20 +241,23 @@ def published_splits(bench: Path | None) -> dict[str, str]:
 
 
 def _assign_splits(rows: list[dict], test_share: float, published: dict[str, str] | None = None) -> None:
-    """A question already published keeps its split. The new ones, within each stratum (difficulty x answer type)
-    and ordered by a hash of the qid, go to test wherever the running share of test passes a whole number: each
-    stratum of new items gets `test_share` of test, small ones included as far as rounding allows."""
+    """A question already published keeps its split. Within each stratum (difficulty x answer type) the test share
+    is `test_share` of the whole stratum, rounded down: the new items, ordered by a hash of the qid, make up what
+    the published ones leave short (so a stratum of new items alone gets the running share of the old rule)."""
     published = published or {}
     strata = defaultdict(list)
     for row in rows:
-        if row["qid"] in published:
-            row["split"] = published[row["qid"]]
-            continue
         strata[(row["difficulty"], row["answer_type"])].append(row)
     for group in strata.values():
-        group.sort(key=lambda r: digest(r["qid"]))
-        for i, row in enumerate(group):
-            row["split"] = "test" if math.floor((i + 1) * test_share) > math.floor(i * test_share) else "dev"
+        old = [r for r in group if r["qid"] in published]
+        new = sorted((r for r in group if r["qid"] not in published), key=lambda r: digest(r["qid"]))
+        for row in old:
+            row["split"] = published[row["qid"]]
+        target = math.floor(len(group) * test_share)
+        short = max(0, min(len(new), target - sum(r["split"] == "test" for r in old)))
+        # spread the test places over the hash order, as the running rule does for a stratum without old items
+        for i, row in enumerate(new):
+            row["split"] = "test" if math.floor((i + 1) * short / len(new)) > math.floor(i * short / len(new)) else "dev"
 
 
 def question_rows(con, templates: list[dict], questions: list[dict], test_share: float,
