@@ -68,6 +68,7 @@ def project(tmp_path, monkeypatch):
     from launchbench.build import build
 
     build()
+    schema.load_schemas.cache_clear()  # a test may change schemas/ next
     yield root
     paths.project_root.cache_clear()
     schema.load_schemas.cache_clear()
