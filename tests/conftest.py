@@ -63,12 +63,20 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setenv("LAUNCHBENCH_ROOT", str(root))
     paths.project_root.cache_clear()
     schema.load_schemas.cache_clear()
-    # without releases no benchmark split is frozen (benchmark.published_splits), so the copy's own build differs
-    # from the committed data in the new questions' splits: build it, as a repository without releases would
-    from launchbench.build import build
-
-    build()
-    schema.load_schemas.cache_clear()  # a test may change schemas/ next
     yield root
     paths.project_root.cache_clear()
     schema.load_schemas.cache_clear()
+
+
+
+@pytest.fixture
+def built_project(project):
+    """The private copy with its data rebuilt. Without releases no benchmark split is frozen
+    (benchmark.published_splits), so the copy's own build differs from the committed data in the newer questions'
+    splits, and a release (which refuses stale data) needs the copy's own build."""
+    from launchbench import schema
+    from launchbench.build import build
+
+    build()
+    schema.load_schemas.cache_clear()
+    return project

@@ -32,7 +32,8 @@ def _release_names(root):
     return sorted(p.name for p in (root / "dataset" / "releases").iterdir()) if (root / "dataset" / "releases").exists() else []
 
 
-def test_release_freezes_and_loads_back(project):
+def test_release_freezes_and_loads_back(built_project):
+    project = built_project
     version = yaml.safe_load((project / "dataset" / "metadata.yaml").read_text())["version"]
     assert main(["release", version]) == 0
     folder = project / "dataset" / "releases" / version
@@ -64,7 +65,8 @@ def test_release_freezes_and_loads_back(project):
     assert main(["verify", version]) == 1
 
 
-def test_release_refusals_write_nothing(project, capsys):
+def test_release_refusals_write_nothing(built_project, capsys):
+    project = built_project
     version = yaml.safe_load((project / "dataset" / "metadata.yaml").read_text())["version"]
     with pytest.raises(ReleaseError, match="metadata.yaml says version"):
         release("9.0.0")
@@ -110,7 +112,8 @@ def test_release_refusals_write_nothing(project, capsys):
     assert _release_names(project) == [version]
 
 
-def test_version_must_follow_the_policy(project):
+def test_version_must_follow_the_policy(built_project):
+    project = built_project
     base = yaml.safe_load((project / "dataset" / "metadata.yaml").read_text())["version"]
     major, minor, patch = map(int, base.split("."))
     release(base)
@@ -138,7 +141,8 @@ def test_version_must_follow_the_policy(project):
     assert doc
 
 
-def test_breaking_schema_change_needs_a_major(project, tmp_path):
+def test_breaking_schema_change_needs_a_major(built_project, tmp_path):
+    project = built_project
     from launchbench.release import required_bump
 
     old = project / "dataset" / "data"
