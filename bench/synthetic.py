@@ -50,7 +50,8 @@ def _tables_sql(n_obs: int) -> dict[str, str]:
         "sources": f"""select 'src-' || s as source_id, 'https://example.org/story/' || s as url,
                         'Site ' || (s % 97) as publisher, 'rep-' || (s // 3) as report_id,
                         case s % 3 when 0 then 'original' when 1 then 'syndicated' else 'mirror' end as copy_kind,
-                        'Story ' || s as title, date '2020-01-01' + cast(s % 1800 as integer) as published_date,
+                        'Story ' || s as title, case when s % 5 = 0 then 'de' else 'en' end as language,
+                        date '2020-01-01' + cast(s % 1800 as integer) as published_date,
                         'news' as source_kind, date '2026-11-28' as accessed_date
                         from range({n_source}) r(s)""",
         "launches": f"""select {launch} as launch_id, 'Synthetic launch ' || l as title, 'livestream' as event_kind,
