@@ -226,13 +226,13 @@ def _instances(templates: list[dict], questions: list[dict], launches: list[tupl
 def published_splits(bench: Path | None) -> dict[str, str]:
     """qid -> split of every question in the latest release that has the benchmark. A published item keeps its
     split for good: moving a dev item (whose gold model builders may have read) into test would leak it."""
-    from launchbench.paths import released_versions, releases_dir
+    from launchbench.paths import data_dir_for, released_versions, releases_dir
 
     if bench is None or bench.resolve() != (project_root() / "benchmark").resolve():
         return {}
     for version in reversed(released_versions()):
-        path = releases_dir() / version / "benchmark_questions.parquet"
-        if path.exists():
+        if (releases_dir() / version / "benchmark_questions.parquet").exists():
+            path = data_dir_for(version) / "benchmark_questions.parquet"  # checked against its manifest first
             import pyarrow.parquet as pq
 
             table = pq.read_table(path, columns=["qid", "split"])
